@@ -1,0 +1,67 @@
+/*
+ * cmd: split a request into verb and arguments.  The verb table is the
+ * single list of verbs: parsing, HELP and the client's knowledge of which
+ * replies carry a body all read it.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+
+static const struct verb {
+	const char	*name;
+	enum cmd_verb	 verb;
+	int		 has_body;
+} verbs[] = {
+	{ "HELP", CMD_HELP, 1 },
+	{ "ECHO", CMD_ECHO, 0 },
+	{ "TIME", CMD_TIME, 0 },
+	{ "PID", CMD_PID, 0 },
+	{ "STATS", CMD_STATS, 1 },
+	{ "SLEEP", CMD_SLEEP, 0 },
+	{ "QUIT", CMD_QUIT, 0 },
+};
+
+const char *const cmd_help[] = {
+	"HELP - this list",
+	"ECHO [text] - reply +OK text",
+	"TIME - the server's UTC time, ISO 8601",
+	"PID - which process serves this session",
+	"STATS - server counters and live sessions",
+	"SLEEP ms - wait ms milliseconds (0-10000), then reply",
+	"QUIT - say goodbye and close",
+	NULL
+};
+
+void
+cmd_parse(const char *req, size_t len, struct cmd *c)
+{
+	const char	*sp;
+	size_t		 vlen, i;
+
+	sp = memchr(req, ' ', len);
+	vlen = sp ? (size_t)(sp - req) : len;
+	c->verb = CMD_UNKNOWN;
+	c->name = "unknown";
+	c->args = sp ? sp + 1 : NULL;
+	c->argslen = sp ? len - vlen - 1 : 0;
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strlen(verbs[i].name) == vlen &&
+		    strncasecmp(verbs[i].name, req, vlen) == 0) {
+			c->verb = verbs[i].verb;
+			c->name = verbs[i].name;
+			break;
+		}
+	}
+}
+
+int
+cmd_has_body(enum cmd_verb v)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (verbs[i].verb == v)
+			return verbs[i].has_body;
+	return 0;
+}

@@ -1,0 +1,133 @@
+/*
+ * log: leveled logfmt lines.  Each line is formatted whole into a stack
+ * buffer and leaves in one write(2): with O_APPEND (files) or a pipe
+ * (PIPE_BUF) that keeps lines of many processes from interleaving.
+ * Nothing here uses stdio, so no buffer can be duplicated by fork().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "log.h"
+#include "netio.h"
+
+static struct {
+	const char	*ident;
+	const char	*path;
+	int		 fd;		/* the file, or STDERR_FILENO */
+	int		 use_syslog;
+	enum log_level	 level;
+} lg = { "forkd", NULL, STDERR_FILENO, 0, LOG_LVL_INFO };
+
+static int
+open_file(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+int
+log_open(const char *ident, const char *path, int use_syslog,
+    enum log_level level)
+{
+	int	 fd = STDERR_FILENO;
+
+	if (path != NULL && (fd = open_file(path)) == -1)
+		return -1;
+	lg.ident = ident;
+	lg.path = path;
+	lg.fd = fd;
+	lg.level = level;
+	lg.use_syslog = path == NULL && use_syslog;
+	if (lg.use_syslog)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	return 0;
+}
+
+int
+log_reopen(void)
+{
+	int	 fd;
+
+	if (lg.path == NULL)
+		return 0;
+	if ((fd = open_file(lg.path)) == -1)
+		return -1;
+	/* dup2 keeps the descriptor number, so children see no change. */
+	if (dup2(fd, lg.fd) == -1) {
+		int	 saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+log_fd(void)
+{
+	return lg.path != NULL ? lg.fd : -1;
+}
+
+int
+log_enabled(enum log_level level)
+{
+	return level <= lg.level;
+}
+
+size_t
+log_format(char *out, size_t size, const char *ident, long pid,
+    const char *event, const char *fmt, va_list ap)
+{
+	size_t	 n;
+	int	 r;
+
+	n = clock_iso8601(out, size, 1);
+	r = snprintf(out + n, size - n, " %s[%ld] %s", ident, pid, event);
+	n += r > 0 ? (size_t)r : 0;
+	if (n < size && fmt[0] != '\0') {
+		out[n++] = ' ';
+		r = vsnprintf(out + n, size - n, fmt, ap);
+		n += r > 0 ? (size_t)r : 0;
+	}
+	if (n >= size - 1) {
+		/* Cut, and say so: a line is never split into two. */
+		n = size - 5;
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n++] = '\n';
+	out[n] = '\0';
+	return n;
+}
+
+void
+log_event(enum log_level level, const char *event, const char *fmt, ...)
+{
+	char	 line[LOG_LINE_MAX];
+	va_list	 ap;
+	size_t	 n, skip;
+	int	 saved = errno;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	n = log_format(line, sizeof(line), lg.ident, (long)getpid(), event,
+	    fmt, ap);
+	va_end(ap);
+	if (lg.use_syslog) {
+		/* syslog adds its own time and ident[pid]. */
+		skip = strcspn(line, "]") + 2;
+		line[n - 1] = '\0';
+		syslog(level == LOG_LVL_WARN ? LOG_WARNING : LOG_INFO, "%s",
+		    skip < n ? line + skip : line);
+	} else
+		(void)netio_write(lg.fd, line, n);
+	errno = saved;
+}

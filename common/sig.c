@@ -1,0 +1,177 @@
+/*
+ * sig: the only signal handlers in forkd.  Both only record: one writes
+ * the signal number to the self-pipe, the other sets a flag.  Each saves
+ * and restores errno, since it may interrupt code that is about to read it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include "sig.h"
+#include "sock.h"
+
+#define SIG_MAX_CAUGHT	8
+
+static int			 pipefd[2] = { -1, -1 };
+static int			 caught[SIG_MAX_CAUGHT + 1];
+static volatile sig_atomic_t	 flag_raised;
+static int			 flag_signo;
+
+static void
+on_signal_pipe(int signo)
+{
+	unsigned char	 b = (unsigned char)signo;
+	int		 saved = errno;
+
+	/* A full pipe already holds a wake-up: dropping this byte is fine. */
+	(void)write(pipefd[1], &b, 1);
+	errno = saved;
+}
+
+static void
+on_signal_flag(int signo)
+{
+	(void)signo;
+	flag_raised = 1;
+}
+
+static int
+install(int signo, void (*handler)(int), int flags)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigfillset(&sa.sa_mask);
+	sa.sa_flags = flags;
+	return sigaction(signo, &sa, NULL);
+}
+
+int
+sig_pipe_open(const int *signals)
+{
+	int	 i;
+
+	if (pipe(pipefd) == -1)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (sock_cloexec(pipefd[i]) == -1 ||
+		    sock_nonblock(pipefd[i], 1) == -1)
+			return -1;
+	for (i = 0; signals[i] != 0 && i < SIG_MAX_CAUGHT; i++) {
+		caught[i] = signals[i];
+		if (install(signals[i], on_signal_pipe, SA_RESTART |
+		    (signals[i] == SIGCHLD ? SA_NOCLDSTOP : 0)) == -1)
+			return -1;
+	}
+	caught[i] = 0;
+	return sig_unblock();
+}
+
+int
+sig_pipe_fd(void)
+{
+	return pipefd[0];
+}
+
+int
+sig_next(void)
+{
+	unsigned char	 b;
+	ssize_t		 r;
+
+	do
+		r = read(pipefd[0], &b, 1);
+	while (r == -1 && errno == EINTR);
+	return r == 1 ? b : 0;
+}
+
+int
+sig_block_all(sigset_t *old)
+{
+	sigset_t	 all;
+
+	sigfillset(&all);
+	return sigprocmask(SIG_BLOCK, &all, old);
+}
+
+int
+sig_restore(const sigset_t *old)
+{
+	return sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+int
+sig_unblock(void)
+{
+	sigset_t	 none;
+
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+void
+sig_pipe_close(void)
+{
+	int		 i;
+
+	for (i = 0; caught[i] != 0; i++)
+		(void)install(caught[i], SIG_DFL, 0);
+	caught[0] = 0;
+	for (i = 0; i < 2; i++) {
+		if (pipefd[i] != -1)
+			(void)close(pipefd[i]);
+		pipefd[i] = -1;
+	}
+}
+
+int
+sig_flag_catch(int signo)
+{
+	sigset_t	 set;
+
+	flag_signo = signo;
+	flag_raised = 0;
+	if (install(signo, on_signal_flag, 0) == -1)
+		return -1;
+	sigemptyset(&set);
+	sigaddset(&set, signo);
+	return sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+int
+sig_flag_raised(void)
+{
+	return flag_raised != 0;
+}
+
+int
+sig_wait_fd(int fd, int timeout_ms)
+{
+	struct timespec	 ts, *tsp = NULL;
+	sigset_t	 mask;
+	fd_set		 rd;
+	int		 r;
+
+	if (fd >= FD_SETSIZE) {
+		errno = EBADF;
+		return -1;
+	}
+	FD_ZERO(&rd);
+	if (fd >= 0)
+		FD_SET(fd, &rd);
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
+		tsp = &ts;
+	}
+	/* The flag signal is deliverable only inside pselect: no lost wake-up. */
+	(void)sigprocmask(SIG_SETMASK, NULL, &mask);
+	sigdelset(&mask, flag_signo);
+	r = pselect(fd + 1, fd >= 0 ? &rd : NULL, NULL, NULL, tsp, &mask);
+	if (r == -1)
+		return -1;
+	return r > 0 ? 1 : 0;
+}

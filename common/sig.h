@@ -1,0 +1,55 @@
+/*
+ * sig: signals turned into events, so no handler ever does real work.
+ * The listener and the UDP worker use a self-pipe: the handler writes the
+ * signal number as one byte, poll() wakes, sig_next() reads it back in the
+ * main loop.  A session child holds no descriptor but its connection, so
+ * it instead blocks its one signal and lets pselect() unblock it
+ * atomically while it waits (sig_wait_fd).
+ */
+#ifndef SIG_H
+#define SIG_H
+
+#include <signal.h>
+
+/*
+ * Create the self-pipe and route each signal of the 0-terminated list
+ * into it (full mask, SA_NOCLDSTOP, SA_RESTART), then unblock every
+ * signal.  -1 with errno set.
+ */
+int	sig_pipe_open(const int *signals);
+/* Read end of the self-pipe, for poll(). */
+int	sig_pipe_fd(void);
+/* Next signal that arrived, or 0 when none is pending. */
+int	sig_next(void);
+/*
+ * In a fresh child: close the self-pipe and set every caught signal back
+ * to its default.  The mask is left alone (see sig_block_all).
+ */
+void	sig_pipe_close(void);
+/*
+ * Block every signal, saving the old mask: the listener does this around
+ * fork(), so that no signal can reach the child before it has replaced
+ * the inherited handlers (which would write into the listener's pipe).
+ */
+int	sig_block_all(sigset_t *old);
+int	sig_restore(const sigset_t *old);
+/* Unblock every signal. */
+int	sig_unblock(void);
+
+/*
+ * Catch signo as a flag.  The signal mask becomes exactly {signo}: every
+ * other signal is unblocked, and signo is delivered only inside
+ * sig_wait_fd().  -1 with errno set.
+ */
+int	sig_flag_catch(int signo);
+/* 1 once the flag signal has arrived (it stays set). */
+int	sig_flag_raised(void);
+/*
+ * Wait until fd (or -1 for none) is readable, the flag signal arrives or
+ * timeout_ms passes (-1: forever).  Returns 1 readable, 0 timeout, -1 with
+ * errno EINTR when the signal arrived, other errno on failure.  A signal
+ * that came before the call has already set the flag: check it first.
+ */
+int	sig_wait_fd(int fd, int timeout_ms);
+
+#endif

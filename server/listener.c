@@ -1,0 +1,506 @@
+/*
+ * listener: the parent's loop.  Signal handlers only write to the
+ * self-pipe; everything happens here, in order: signals (reap, stop,
+ * reopen), then new connections, then timers (UDP worker restart, the
+ * end of an EMFILE pause, the end of the grace period).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "exitcode.h"
+#include "listener.h"
+#include "log.h"
+#include "netio.h"
+#include "proto.h"
+#include "session.h"
+#include "sig.h"
+#include "udp_worker.h"
+
+#define ACCEPT_BATCH	32	/* accepts per wake-up before signals */
+#define EMFILE_PAUSE_MS	100	/* out of descriptors: stop accepting so long */
+#define UDP_DELAY_MIN	100	/* UDP worker restart back-off, ms */
+#define UDP_DELAY_MAX	5000
+#define UDP_STABLE_MS	10000	/* a worker this old resets the back-off */
+
+enum phase { RUNNING, DRAINING, KILLING };
+
+struct udp_sup {
+	pid_t		 pid;		/* 0: not running */
+	int64_t		 started_ms;
+	int64_t		 restart_ms;	/* 0: no restart pending */
+	int		 delay_ms;
+};
+
+struct listener {
+	const struct config	*cfg;
+	int			 tcp_fd;
+	int			 udp_fd;
+	struct scoreboard	*sb;
+	uint64_t		 next_conn;
+	int64_t			 paused_until;	/* EMFILE back-off */
+	enum phase		 phase;
+	int64_t			 grace_end;
+	struct udp_sup		 udp;
+};
+
+static void
+bump(_Atomic uint64_t *counter)
+{
+	atomic_store_explicit(counter, atomic_load_explicit(counter,
+	    memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
+static int
+children(const struct listener *l)
+{
+	return atomic_load_explicit(&l->sb->c->children, memory_order_relaxed);
+}
+
+/* ---- the UDP worker ---------------------------------------------- */
+
+static void
+udp_spawn(struct listener *l)
+{
+	sigset_t	 old;
+	pid_t		 pid;
+
+	l->udp.restart_ms = 0;
+	(void)sig_block_all(&old);
+	if ((pid = fork()) == 0) {
+		sig_pipe_close();
+		(void)close(l->tcp_fd);
+		_exit(udp_worker_run(l->udp_fd, l->cfg, l->sb));
+	}
+	(void)sig_restore(&old);
+	if (pid == -1) {
+		log_event(LOG_LVL_WARN, "udp-exit", "error=\"fork: %s\"",
+		    strerror(errno));
+		l->udp.restart_ms = clock_ms() + UDP_DELAY_MAX;
+		return;
+	}
+	l->udp.pid = pid;
+	l->udp.started_ms = clock_ms();
+	atomic_store(&l->sb->c->udp_pid, pid);
+	log_event(LOG_LVL_INFO, "udp-spawn", "pid=%ld port=%d", (long)pid,
+	    sock_local_port(l->udp_fd));
+}
+
+/* The worker died: log it and schedule a restart with back-off. */
+static void
+udp_exited(struct listener *l, int st)
+{
+	char	 why[64];
+	int64_t	 now = clock_ms();
+
+	exitcode_describe(st, why, sizeof(why));
+	if (WIFEXITED(st))	/* the worker's codes are not session codes */
+		snprintf(why, sizeof(why), "status=exit:%d", WEXITSTATUS(st));
+	log_event(l->phase == RUNNING ? LOG_LVL_WARN : LOG_LVL_INFO,
+	    "udp-exit", "pid=%ld %s lived=%.3fs", (long)l->udp.pid, why,
+	    (double)(now - l->udp.started_ms) / 1000);
+	l->udp.pid = 0;
+	atomic_store(&l->sb->c->udp_pid, 0);
+	if (l->phase != RUNNING)
+		return;
+	if (now - l->udp.started_ms >= UDP_STABLE_MS || l->udp.delay_ms == 0)
+		l->udp.delay_ms = UDP_DELAY_MIN;
+	else if ((l->udp.delay_ms *= 2) > UDP_DELAY_MAX)
+		l->udp.delay_ms = UDP_DELAY_MAX;
+	l->udp.restart_ms = now + l->udp.delay_ms;
+	log_event(LOG_LVL_WARN, "udp-restart", "in=%.3fs",
+	    (double)l->udp.delay_ms / 1000);
+}
+
+/* ---- children ---------------------------------------------------- */
+
+/*
+ * Turn away a connection with one line and close it.  The listener must
+ * never block on a client, so the write is a single non-blocking send: a
+ * fresh socket's buffer always has room for one short line.
+ */
+static void
+refuse(int fd, const char *text)
+{
+	char	 line[64];
+	int	 n;
+
+	n = snprintf(line, sizeof(line), "-ERR %s\r\n", text);
+	(void)sock_nonblock(fd, 1);
+	(void)netio_write(fd, line, (size_t)n);
+	(void)close(fd);
+}
+
+/* In the child: drop the listener's state, serve, and _exit. */
+static void
+child_main(struct listener *l, int fd, struct sb_slot *slot)
+{
+	sig_pipe_close();
+	(void)signal(SIGINT, SIG_IGN);	/* Ctrl-C: the listener decides */
+	(void)signal(SIGHUP, SIG_IGN);	/* log reopen is the listener's */
+	(void)close(l->tcp_fd);
+	if (l->udp_fd != -1)
+		(void)close(l->udp_fd);
+	if (sig_flag_catch(SIGTERM) == -1)
+		_exit(SESSION_FAILED);
+	/*
+	 * _exit, not exit: the parent's atexit handlers and stdio buffers
+	 * belong to the parent and must not run or flush twice.
+	 */
+	_exit(session_run(fd, l->cfg, l->sb, slot));
+}
+
+/* Fork a child for fd, or refuse if fork fails.  fd is closed here. */
+static void
+spawn_child(struct listener *l, int fd, struct sb_slot *slot)
+{
+	sigset_t	 old;
+	pid_t		 pid;
+
+	(void)sig_block_all(&old);
+	if ((pid = fork()) == 0)
+		child_main(l, fd, slot);
+	(void)sig_restore(&old);
+	if (pid == -1) {
+		bump(&l->sb->c->fork_failed);
+		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
+		    "reason=fork-failed error=\"%s\"",
+		    (unsigned long long)slot->conn, slot->peer,
+		    strerror(errno));
+		scoreboard_release(l->sb, slot);
+		refuse(fd, PROTO_BUSY);
+		return;
+	}
+	/* The child has its own copy; the parent's would keep it open. */
+	(void)close(fd);
+	scoreboard_publish(l->sb, slot, pid);
+	log_event(LOG_LVL_INFO, "fork", "conn=%llu child=%ld",
+	    (unsigned long long)slot->conn, (long)pid);
+}
+
+/* Reap every child that has exited: one SIGCHLD may stand for many. */
+static void
+reap(struct listener *l)
+{
+	struct sb_slot	*slot;
+	char		 why[64];
+	pid_t		 pid;
+	int		 st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == l->udp.pid) {
+			udp_exited(l, st);
+			continue;
+		}
+		if ((slot = scoreboard_find(l->sb, pid)) == NULL)
+			continue;
+		bump(WIFSIGNALED(st) ? &l->sb->c->reaped_signal :
+		    &l->sb->c->reaped_exit);
+		exitcode_describe(st, why, sizeof(why));
+		scoreboard_release(l->sb, slot);
+		log_event(LOG_LVL_INFO, "reap", "conn=%llu child=%ld %s "
+		    "duration=%.3fs children=%d/%d",
+		    (unsigned long long)slot->conn, (long)pid, why,
+		    (double)(clock_ms() - slot->start_ms) / 1000, children(l),
+		    l->cfg->max_children);
+	}
+}
+
+/* ---- accepting --------------------------------------------------- */
+
+static int
+at_cap(const struct listener *l)
+{
+	return children(l) >= l->cfg->max_children;
+}
+
+/*
+ * Decide the fate of one accepted connection: refuse it at a cap,
+ * otherwise give it a slot and a child.
+ */
+static void
+admit(struct listener *l, int fd, const struct sockaddr *peer)
+{
+	struct sb_slot	*slot;
+	unsigned char	 key[16];
+	char		 peerstr[SOCK_PEER_MAX];
+	size_t		 keylen = sock_addr_key(peer, key);
+	uint64_t	 conn = ++l->next_conn;
+
+	bump(&l->sb->c->accepted);
+	sock_peer_str(peer, peerstr);
+	log_event(LOG_LVL_INFO, "accept", "conn=%llu peer=%s children=%d/%d",
+	    (unsigned long long)conn, peerstr, children(l),
+	    l->cfg->max_children);
+	if (at_cap(l) || (slot = scoreboard_alloc(l->sb)) == NULL) {
+		bump(&l->sb->c->refused_busy);
+		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
+		    "reason=busy children=%d/%d", (unsigned long long)conn,
+		    peerstr, children(l), l->cfg->max_children);
+		refuse(fd, PROTO_BUSY);
+		return;
+	}
+	if (l->cfg->per_ip > 0 &&
+	    scoreboard_count_key(l->sb, key, keylen) >= l->cfg->per_ip) {
+		scoreboard_release(l->sb, slot);
+		bump(&l->sb->c->refused_per_ip);
+		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
+		    "reason=per-ip limit=%d", (unsigned long long)conn,
+		    peerstr, l->cfg->per_ip);
+		refuse(fd, PROTO_BUSY);
+		return;
+	}
+	slot->conn = conn;
+	slot->start_ms = clock_ms();
+	memcpy(slot->peer, peerstr, sizeof(slot->peer));
+	memcpy(slot->key, key, keylen);
+	slot->keylen = (unsigned char)keylen;
+	spawn_child(l, fd, slot);
+}
+
+/*
+ * accept(2), then close-on-exec at once.  (accept4 would save the fcntl,
+ * but it is not POSIX; with one thread nothing can exec in between.)
+ */
+static int
+accept_cloexec(int lfd, struct sockaddr_storage *ss)
+{
+	socklen_t	 len = sizeof(*ss);
+	int		 fd;
+
+	if ((fd = accept(lfd, (struct sockaddr *)ss, &len)) != -1 &&
+	    sock_cloexec(fd) == -1) {
+		(void)close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * An accept error is never fatal.  Out of descriptors: stop polling the
+ * listener for a moment (polling it would spin, since the pending
+ * connection stays pending).  Returns 0 to stop this batch.
+ */
+static int
+accept_failed(struct listener *l)
+{
+	switch (errno) {
+	case EINTR:
+	case ECONNABORTED:
+	case EPROTO:
+		return 1;
+	case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+	case EWOULDBLOCK:
+#endif
+		return 0;
+	case EMFILE:
+	case ENFILE:
+	case ENOBUFS:
+	case ENOMEM:
+		if (l->paused_until == 0)
+			log_event(LOG_LVL_WARN, "accept-error", "error=\"%s\" "
+			    "pause=%.3fs", strerror(errno),
+			    (double)EMFILE_PAUSE_MS / 1000);
+		l->paused_until = clock_ms() + EMFILE_PAUSE_MS;
+		return 0;
+	default:
+		log_event(LOG_LVL_WARN, "accept-error", "error=\"%s\"",
+		    strerror(errno));
+		return 0;
+	}
+}
+
+/* Whether the listening socket belongs in the poll set right now. */
+static int
+accepting(const struct listener *l)
+{
+	if (l->phase != RUNNING || l->paused_until > clock_ms())
+		return 0;
+	/* --when-full wait: leave clients in the backlog until a reap. */
+	return !(l->cfg->when_full == WHEN_FULL_WAIT && at_cap(l));
+}
+
+static void
+accept_batch(struct listener *l)
+{
+	struct sockaddr_storage	 ss;
+	int			 i, fd;
+
+	for (i = 0; i < ACCEPT_BATCH && accepting(l); i++) {
+		if ((fd = accept_cloexec(l->tcp_fd, &ss)) == -1) {
+			if (!accept_failed(l))
+				return;
+			continue;
+		}
+		l->paused_until = 0;
+		admit(l, fd, (struct sockaddr *)&ss);
+	}
+}
+
+/* ---- shutdown ---------------------------------------------------- */
+
+static void
+signal_children(struct listener *l, int signo)
+{
+	pid_t	 pid;
+	int	 i;
+
+	for (i = 0; i < l->sb->nslots; i++)
+		if ((pid = atomic_load(&l->sb->slots[i].pid)) != 0)
+			(void)kill(pid, signo);
+	if (l->udp.pid != 0)
+		(void)kill(l->udp.pid, signo);
+}
+
+/*
+ * Stop accepting: answer whoever is already in the backlog, then close
+ * the listening socket so the port is free at once.
+ */
+static void
+close_listener(struct listener *l)
+{
+	struct sockaddr_storage	 ss;
+	int			 fd;
+
+	while ((fd = accept_cloexec(l->tcp_fd, &ss)) != -1)
+		refuse(fd, PROTO_SHUTDOWN);
+	(void)close(l->tcp_fd);
+	l->tcp_fd = -1;
+}
+
+static void
+begin_drain(struct listener *l)
+{
+	l->phase = DRAINING;
+	l->grace_end = clock_ms() + l->cfg->grace_ms;
+	l->udp.restart_ms = 0;
+	log_event(LOG_LVL_INFO, "shutdown", "phase=drain children=%d "
+	    "grace=%.3fs", children(l), (double)l->cfg->grace_ms / 1000);
+	close_listener(l);
+	signal_children(l, SIGTERM);
+}
+
+static void
+begin_kill(struct listener *l)
+{
+	l->phase = KILLING;
+	log_event(LOG_LVL_WARN, "shutdown", "phase=kill children=%d",
+	    children(l));
+	signal_children(l, SIGKILL);
+}
+
+/* ---- the loop ---------------------------------------------------- */
+
+static void
+handle_signals(struct listener *l)
+{
+	int	 signo;
+
+	while ((signo = sig_next()) != 0) {
+		switch (signo) {
+		case SIGCHLD:
+			reap(l);
+			break;
+		case SIGINT:
+		case SIGTERM:
+			/* A second Ctrl-C does not wait for the grace period. */
+			if (l->phase == RUNNING)
+				begin_drain(l);
+			else if (l->phase == DRAINING)
+				begin_kill(l);
+			break;
+		case SIGHUP:
+			if (log_reopen() == -1)
+				log_event(LOG_LVL_WARN, "log-reopen",
+				    "error=\"%s\"", strerror(errno));
+			if (l->udp.pid != 0)
+				(void)kill(l->udp.pid, SIGHUP);
+			break;
+		}
+	}
+}
+
+/* poll() timeout: until the nearest timer, or forever. */
+static int
+next_timeout(const struct listener *l)
+{
+	int64_t	 t = INT64_MAX;
+
+	if (l->udp.restart_ms != 0)
+		t = l->udp.restart_ms;
+	if (l->paused_until != 0 && l->paused_until < t)
+		t = l->paused_until;
+	if (l->phase == DRAINING && l->grace_end < t)
+		t = l->grace_end;
+	return t == INT64_MAX ? -1 : clock_until(t);
+}
+
+static void
+run_timers(struct listener *l)
+{
+	int64_t	 now = clock_ms();
+
+	if (l->udp.restart_ms != 0 && now >= l->udp.restart_ms)
+		udp_spawn(l);
+	if (l->paused_until != 0 && now >= l->paused_until)
+		l->paused_until = 0;
+	if (l->phase == DRAINING && now >= l->grace_end)
+		begin_kill(l);
+}
+
+static int
+finished(const struct listener *l)
+{
+	return l->phase != RUNNING && children(l) == 0 && l->udp.pid == 0;
+}
+
+int
+listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
+    struct scoreboard *sb)
+{
+	static const int	 sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, 0 };
+	struct listener		 l;
+	struct pollfd		 pfd[2];
+
+	memset(&l, 0, sizeof(l));
+	l.cfg = cfg;
+	l.tcp_fd = tcp_fd;
+	l.udp_fd = udp_fd;
+	l.sb = sb;
+	atomic_store(&sb->c->listener_pid, getpid());
+	if (sig_pipe_open(sigs) == -1) {
+		log_event(LOG_LVL_WARN, "stop", "error=\"signals: %s\"",
+		    strerror(errno));
+		return 1;
+	}
+	if (udp_fd != -1)
+		udp_spawn(&l);
+	while (!finished(&l)) {
+		pfd[0].fd = sig_pipe_fd();
+		pfd[1].fd = accepting(&l) ? l.tcp_fd : -1;
+		pfd[0].events = pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, next_timeout(&l)) == -1 && errno != EINTR) {
+			log_event(LOG_LVL_WARN, "poll-error", "error=\"%s\"",
+			    strerror(errno));
+			(void)sleep(1);
+		}
+		if (pfd[0].revents & POLLIN)
+			handle_signals(&l);
+		if (pfd[1].fd != -1 && (pfd[1].revents & POLLIN))
+			accept_batch(&l);
+		run_timers(&l);
+	}
+	log_event(LOG_LVL_INFO, "stop", "accepted=%llu reaped_exit=%llu "
+	    "reaped_signal=%llu", (unsigned long long)sb->c->accepted,
+	    (unsigned long long)sb->c->reaped_exit,
+	    (unsigned long long)sb->c->reaped_signal);
+	sig_pipe_close();
+	return 0;
+}

@@ -1,0 +1,156 @@
+/*
+ * forkd: a fork-per-connection TCP server with a UDP worker.
+ * main() reads like the table of contents: options, log, sockets,
+ * daemon, scoreboard, listener loop, exit.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "listener.h"
+#include "log.h"
+#include "proto.h"
+#include "scoreboard.h"
+#include "sock.h"
+
+#define BIND_TRIES	16	/* -p 0: find a port free for TCP and UDP */
+
+struct sockets {
+	int	 tcp;
+	int	 udp;
+};
+
+static void
+die(const char *what, const char *why)
+{
+	fprintf(stderr, "forkd: %s: %s\n", what, why);
+	exit(1);
+}
+
+/* A relative path made absolute, since a daemon runs in "/". */
+static const char *
+absolute(const char *path)
+{
+	static char	 buf[2][PATH_MAX];
+	static int	 n;
+	char		 cwd[PATH_MAX];
+
+	if (path == NULL || path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	n = (n + 1) % 2;
+	if (snprintf(buf[n], sizeof(buf[n]), "%s/%s", cwd, path) >=
+	    (int)sizeof(buf[n]))
+		return path;
+	return buf[n];
+}
+
+/* Bind one socket or say exactly why not. */
+static int
+bind_one(const struct config *cfg, int port, int type, const char **why)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	int			 fd;
+
+	if (sock_resolve(cfg->bind, port, type, &ss, &len, why) == -1)
+		return -2;
+	if ((fd = sock_bind((struct sockaddr *)&ss, len, type,
+	    cfg->backlog)) == -1)
+		*why = strerror(errno);
+	return fd;
+}
+
+/*
+ * Bind TCP, then UDP on the same port unless told otherwise.  With -p 0
+ * the kernel picks the TCP port, and the pair is retried if that port
+ * happens to be taken for UDP.
+ */
+static void
+open_sockets(const struct config *cfg, struct sockets *s)
+{
+	const char	*why = NULL;
+	char		 what[128];
+	int		 try, uport;
+
+	for (try = 0; try < BIND_TRIES; try++) {
+		s->tcp = bind_one(cfg, cfg->port, SOCK_STREAM, &why);
+		snprintf(what, sizeof(what), "TCP %s port %d", cfg->bind,
+		    cfg->port);
+		if (s->tcp < 0)
+			die(what, why);
+		s->udp = -1;
+		if (!cfg->udp)
+			return;
+		uport = cfg->udp_port >= 0 ? cfg->udp_port :
+		    sock_local_port(s->tcp);
+		if ((s->udp = bind_one(cfg, uport, SOCK_DGRAM, &why)) >= 0)
+			return;
+		(void)close(s->tcp);
+		if (cfg->port != 0 || cfg->udp_port >= 0 || errno != EADDRINUSE)
+			break;
+	}
+	snprintf(what, sizeof(what), "UDP %s port %d", cfg->bind, uport);
+	die(what, why);
+}
+
+static void
+start_daemon(const struct config *cfg)
+{
+	if (cfg->daemon && daemon_detach() == -1)
+		die("daemon", strerror(errno));
+	if (cfg->pidfile != NULL && daemon_pidfile_write(cfg->pidfile) == -1)
+		die(cfg->pidfile, strerror(errno));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config		 cfg;
+	struct scoreboard	 sb;
+	struct sockets		 s;
+	char			 err[CONFIG_ERR_MAX];
+	int			 rc;
+
+	switch (config_parse(&cfg, argc, argv, err)) {
+	case CONFIG_HELP:
+		fputs(config_usage, stdout);
+		return 0;
+	case CONFIG_VERSION:
+		printf("forkd %s\n", FORKD_VERSION);
+		return 0;
+	case CONFIG_USAGE:
+		fprintf(stderr, "forkd: %s\n%s", err, config_usage);
+		return 2;
+	case CONFIG_OK:
+		break;
+	}
+	/* A vanished peer is an EPIPE to handle, never a fatal signal. */
+	(void)signal(SIGPIPE, SIG_IGN);
+	cfg.log_file = absolute(cfg.log_file);
+	cfg.pidfile = absolute(cfg.pidfile);
+	if (log_open("forkd", cfg.log_file, cfg.daemon, cfg.log_level) == -1)
+		die(cfg.log_file, strerror(errno));
+	open_sockets(&cfg, &s);
+	start_daemon(&cfg);
+	if (scoreboard_open(&sb, cfg.max_children) == -1)
+		die("scoreboard", strerror(errno));
+	/* Nothing below writes through stdio: no buffer to copy into children. */
+	fflush(NULL);
+	log_event(LOG_LVL_INFO, "start", "version=%s addr=%s tcp_port=%d "
+	    "udp_port=%d max_children=%d per_ip=%d idle=%.3fs",
+	    FORKD_VERSION, cfg.bind, sock_local_port(s.tcp),
+	    s.udp != -1 ? sock_local_port(s.udp) : 0, cfg.max_children,
+	    cfg.per_ip, (double)cfg.idle_ms / 1000);
+	log_event(LOG_LVL_INFO, "listen", "fd=%d proto=tcp backlog=%d",
+	    s.tcp, cfg.backlog);
+	rc = listener_run(&cfg, s.tcp, s.udp, &sb);
+	scoreboard_close(&sb);
+	daemon_pidfile_remove(cfg.pidfile);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/*
+ * session: one TCP connection, from greeting to close, in a child.  It
+ * knows nothing of fork: it reads requests in either framing, runs them,
+ * writes the replies and returns how the session ended, which the child
+ * turns into its exit status and the listener's reap line decodes.
+ */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "scoreboard.h"
+
+/* Exit codes of a session child (documented in forkd(1)). */
+enum session_end {
+	SESSION_CLOSED = 0,	/* client closed or sent QUIT */
+	SESSION_FAILED = 1,	/* internal error (out of memory...) */
+	SESSION_IDLE = 10,	/* idle timeout */
+	SESSION_TOO_LONG = 11,	/* line or frame over the cap */
+	SESSION_RESET = 12,	/* peer reset or vanished mid-write */
+	SESSION_SHUTDOWN = 13	/* server shut down */
+};
+
+/* Serve the connection on fd until it ends; fd is closed on return. */
+enum session_end session_run(int fd, const struct config *,
+	    struct scoreboard *, struct sb_slot *);
+/* "closed", "idle-timeout", ... for a session exit code; NULL if unknown. */
+const char *session_end_name(int code);
+
+#endif
