@@ -1,0 +1,207 @@
+/*
+ * client: requests out, replies in.  Every wait has a deadline, so forkc
+ * can never hang on a silent server: it says what it waited for instead.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "client.h"
+#include "clock.h"
+#include "frame.h"
+#include "netio.h"
+#include "proto.h"
+
+#define READ_CHUNK	16384
+
+void
+client_init(struct client *c, int fd, enum client_mode mode, int timeout_ms)
+{
+	c->fd = fd;
+	c->mode = mode;
+	c->timeout_ms = timeout_ms;
+	c->in = (struct buf)BUF_INIT;
+}
+
+void
+client_free(struct client *c)
+{
+	buf_free(&c->in);
+}
+
+/* Wait for input until deadline, then read what there is.  0 or -1. */
+static int
+fill(struct client *c, int64_t deadline)
+{
+	struct pollfd	 pfd = { c->fd, POLLIN, 0 };
+	ssize_t		 n;
+	int		 r;
+
+	do
+		r = poll(&pfd, 1, clock_until(deadline));
+	while (r == -1 && errno == EINTR);
+	if (r == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (r == -1 || buf_reserve(&c->in, READ_CHUNK) == -1)
+		return -1;
+	n = netio_read(c->fd, c->in.data + c->in.len, c->in.cap - c->in.len);
+	if (n == 0)
+		errno = ECONNRESET;
+	if (n <= 0)
+		return -1;
+	c->in.len += (size_t)n;
+	return 0;
+}
+
+/* One CRLF (or LF) line into out, without its terminator. */
+static int
+read_line(struct client *c, struct buf *out, int64_t deadline)
+{
+	char	*nl;
+	size_t	 n;
+
+	while ((nl = memchr(buf_head(&c->in), '\n', buf_used(&c->in))) == NULL)
+		if (fill(c, deadline) == -1)
+			return -1;
+	n = (size_t)(nl - buf_head(&c->in));
+	if (n > 0 && nl[-1] == '\r')
+		n--;
+	if (buf_append(out, buf_head(&c->in), n) == -1)
+		return -1;
+	buf_consume(&c->in, (size_t)(nl - buf_head(&c->in)) + 1);
+	return 0;
+}
+
+int
+client_greeting(struct client *c, struct buf *out)
+{
+	buf_clear(out);
+	return read_line(c, out, clock_ms() + c->timeout_ms);
+}
+
+int
+client_send(struct client *c, const char *req, size_t len)
+{
+	unsigned char	 hdr[PROTO_FRAME_HDR];
+	struct buf	 msg = BUF_INIT;
+	int		 rc;
+
+	if (c->mode == CLIENT_UDP)
+		return netio_write(c->fd, req, len) == -1 ? -1 : 0;
+	if (c->mode == CLIENT_FRAME) {
+		if (len >= PROTO_FRAME_LIMIT) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		frame_header(hdr, (uint32_t)len);
+		rc = buf_append(&msg, hdr, sizeof(hdr));
+	} else
+		rc = 0;
+	/* One write per request: header and payload leave together. */
+	if (rc == 0)
+		rc = buf_append(&msg, req, len);
+	if (rc == 0 && c->mode == CLIENT_LINE)
+		rc = buf_append(&msg, "\r\n", 2);
+	if (rc == 0)
+		rc = netio_write_all(c->fd, buf_head(&msg), buf_used(&msg),
+		    NULL);
+	buf_free(&msg);
+	return rc;
+}
+
+static int
+recv_frame(struct client *c, struct buf *out, int64_t deadline)
+{
+	const unsigned char	*p;
+	size_t			 plen;
+	ssize_t			 n;
+
+	while ((n = frame_decode(buf_head(&c->in), buf_used(&c->in),
+	    PROTO_FRAME_LIMIT - 1, &p, &plen)) == 0)
+		if (fill(c, deadline) == -1)
+			return -1;
+	if (n == -1)
+		return -1;
+	if (buf_append(out, p, plen) == -1)
+		return -1;
+	buf_consume(&c->in, (size_t)n);
+	return 0;
+}
+
+/* Line mode: the status line, then for +OK HELP/STATS body lines to ".". */
+static int
+recv_lines(struct client *c, enum cmd_verb v, struct buf *out,
+    int64_t deadline)
+{
+	struct buf	 line = BUF_INIT;
+	int		 rc;
+
+	if ((rc = read_line(c, out, deadline)) == -1 || !cmd_has_body(v) ||
+	    !client_reply_ok(out))
+		return rc;
+	for (;;) {
+		buf_clear(&line);
+		if ((rc = read_line(c, &line, deadline)) == -1)
+			break;
+		if (buf_used(&line) == 1 && buf_head(&line)[0] == '.')
+			break;
+		/* Undo dot-stuffing: a leading ".." stands for ".". */
+		if (buf_used(&line) > 0 && buf_head(&line)[0] == '.')
+			buf_consume(&line, 1);
+		if ((rc = buf_append(out, "\n", 1)) == -1 ||
+		    (rc = buf_append(out, buf_head(&line),
+		    buf_used(&line))) == -1)
+			break;
+	}
+	buf_free(&line);
+	return rc;
+}
+
+static int
+recv_datagram(struct client *c, struct buf *out, int64_t deadline)
+{
+	struct pollfd	 pfd = { c->fd, POLLIN, 0 };
+	ssize_t		 n;
+	int		 r;
+
+	do
+		r = poll(&pfd, 1, clock_until(deadline));
+	while (r == -1 && errno == EINTR);
+	if (r == 0)
+		errno = ETIMEDOUT;
+	if (r <= 0 || buf_reserve(out, PROTO_UDP_MAX_DGRAM) == -1)
+		return -1;
+	/* On a connected datagram socket one read is one whole datagram. */
+	if ((n = netio_read(c->fd, out->data + out->len,
+	    PROTO_UDP_MAX_DGRAM)) == -1)
+		return -1;
+	out->len += (size_t)n;
+	return 0;
+}
+
+int
+client_recv(struct client *c, enum cmd_verb v, struct buf *out)
+{
+	int64_t	 deadline = clock_ms() + c->timeout_ms;
+
+	buf_clear(out);
+	switch (c->mode) {
+	case CLIENT_FRAME:
+		return recv_frame(c, out, deadline);
+	case CLIENT_LINE:
+		return recv_lines(c, v, out, deadline);
+	case CLIENT_UDP:
+		return recv_datagram(c, out, deadline);
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+int
+client_reply_ok(const struct buf *b)
+{
+	return buf_used(b) >= 3 && memcmp(buf_head(b), "+OK", 3) == 0;
+}
