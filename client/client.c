@@ -63,7 +63,8 @@ read_line(struct client *c, struct buf *out, int64_t deadline)
 	char	*nl;
 	size_t	 n;
 
-	while ((nl = memchr(buf_head(&c->in), '\n', buf_used(&c->in))) == NULL)
+	while (buf_used(&c->in) == 0 ||
+	    (nl = memchr(buf_head(&c->in), '\n', buf_used(&c->in))) == NULL)
 		if (fill(c, deadline) == -1)
 			return -1;
 	n = (size_t)(nl - buf_head(&c->in));

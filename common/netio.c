@@ -1,11 +1,9 @@
 /*
- * netio: EINTR and short counts, handled here and nowhere else.  Writes
- * to sockets use send(MSG_NOSIGNAL) where it exists, so a vanished peer is
- * an EPIPE to handle, never a signal (SIGPIPE is also ignored, for other
- * platforms and for pipes).
+ * netio: EINTR and short counts, handled here and nowhere else.  Both
+ * programs ignore SIGPIPE at start, so a vanished peer shows up here as
+ * an EPIPE to handle, never as a fatal signal.
  */
 #include <errno.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "netio.h"
@@ -26,15 +24,9 @@ netio_write(int fd, const void *p, size_t n)
 {
 	ssize_t	 r;
 
-	do {
-#ifdef MSG_NOSIGNAL
-		r = send(fd, p, n, MSG_NOSIGNAL);
-		if (r == -1 && errno == ENOTSOCK)
-			r = write(fd, p, n);
-#else
+	do
 		r = write(fd, p, n);
-#endif
-	} while (r == -1 && errno == EINTR);
+	while (r == -1 && errno == EINTR);
 	return r;
 }
 

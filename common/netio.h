@@ -11,7 +11,7 @@
 
 /* read(2) retried on EINTR: bytes read, 0 at EOF, -1 with errno set. */
 ssize_t	netio_read(int fd, void *, size_t);
-/* write(2) retried on EINTR; MSG_NOSIGNAL on sockets where available. */
+/* write(2) retried on EINTR (the caller has SIGPIPE ignored). */
 ssize_t	netio_write(int fd, const void *, size_t);
 /*
  * Write all n bytes.  Returns 0, or -1 with errno set (EPIPE: peer gone;

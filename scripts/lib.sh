@@ -1,0 +1,146 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2034 # FORKD_* are set here for the sourcing script
+# lib.sh: what every forkd shell test and demo shares.  Source it:
+#     . "$(dirname "$0")/../../scripts/lib.sh"
+# It starts forkd on a free loopback port (-p 0; the port is read from the
+# `start` log line, never guessed), kills on exit only the processes it
+# started (by PID, from a trap), and counts results:
+#     ok NAME | not_ok NAME WHY | skip NAME WHY | finish
+# finish prints "N passed, N failed, N skipped" and sets the exit status.
+
+LIB_DIR=$(CDPATH='' cd -- "$(dirname -- "${0}")" && pwd)
+TOP=$(CDPATH='' cd -- "$LIB_DIR" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done && pwd)
+FORKD=${FORKD:-$TOP/forkd}
+FORKC=${FORKC:-$TOP/forkc}
+T_PASS=0
+T_FAIL=0
+T_SKIP=0
+T_PIDS=""
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/forkd-test.XXXXXX")
+
+ok() {
+	T_PASS=$((T_PASS + 1))
+	echo "ok - $1"
+}
+
+not_ok() {
+	T_FAIL=$((T_FAIL + 1))
+	echo "not ok - $1${2:+: $2}"
+}
+
+skip() {
+	T_SKIP=$((T_SKIP + 1))
+	echo "skip - $1${2:+: $2}"
+}
+
+# check NAME CMD...: ok if CMD succeeds.
+check() {
+	t_name=$1
+	shift
+	if "$@"; then ok "$t_name"; else not_ok "$t_name" "failed: $*"; fi
+}
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected [$2], got [$3]"; fi
+}
+
+# expect_match NAME EXTENDED-REGEX TEXT
+expect_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		ok "$1"
+	else
+		not_ok "$1" "[$3] does not match /$2/"
+	fi
+}
+
+# have TOOL: true when TOOL is installed.
+have() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+# track PID: kill it (and wait) when the test exits.
+track() {
+	T_PIDS="$T_PIDS $1"
+}
+
+t_cleanup() {
+	for p in $T_PIDS; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+finish() {
+	echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
+	[ "$T_FAIL" -eq 0 ]
+}
+
+# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_until() {
+	t_deadline=$(( $(date +%s) + $1 ))
+	shift
+	while ! "$@"; do
+		[ "$(date +%s)" -ge "$t_deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# forkd_start [OPTIONS...]: start forkd on a free port, logging to
+# $FORKD_LOG; sets FORKD_PID and FORKD_PORT (TCP) and FORKD_UDP_PORT.
+forkd_start() {
+	FORKD_LOG=$T_TMP/forkd.$$.$(date +%s%N).log
+	: >"$FORKD_LOG"
+	"$FORKD" -p 0 --log-file "$FORKD_LOG" "$@" </dev/null >"$FORKD_LOG.out" 2>&1 &
+	FORKD_PID=$!
+	track "$FORKD_PID"
+	if ! wait_until 5 grep -q ' start ' "$FORKD_LOG"; then
+		echo "forkd did not start:" >&2
+		cat "$FORKD_LOG" "$FORKD_LOG.out" >&2
+		return 1
+	fi
+	FORKD_PORT=$(sed -n 's/.* start .*tcp_port=\([0-9]*\).*/\1/p' "$FORKD_LOG" | head -n 1)
+	FORKD_UDP_PORT=$(sed -n 's/.* start .*udp_port=\([0-9]*\).*/\1/p' "$FORKD_LOG" | head -n 1)
+	# The UDP worker is ready once the listener has logged its spawn.
+	case " $* " in
+	*" --no-udp "*) ;;
+	*) wait_until 5 grep -q ' udp-spawn ' "$FORKD_LOG" ;;
+	esac
+}
+
+# forkd_stop [SIGNAL]: signal forkd (TERM by default), wait for it, and
+# set FORKD_STATUS to its exit status.
+forkd_stop() {
+	kill "-${1:-TERM}" "$FORKD_PID" 2>/dev/null
+	wait "$FORKD_PID"
+	FORKD_STATUS=$?
+}
+
+# log_count EVENT [PATTERN]: lines of the log with that event word.
+log_count() {
+	grep -E " $1( |\$)" "$FORKD_LOG" | grep -Ec -- "${2:-.}"
+}
+
+# children_of PID: pids of PID's children, one per line.
+children_of() {
+	ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' '
+}
+
+# zombies_of PID: how many of PID's children are zombies.
+zombies_of() {
+	# shellcheck disable=SC2009 # pgrep cannot select by state portably
+	ps -o stat= --ppid "$1" 2>/dev/null | grep -c '^Z'
+}
+
+# fd_count PID: open descriptors of PID.
+fd_count() {
+	find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l | tr -d ' '
+}
+
+# fc ARGS...: forkc against the test's forkd.
+fc() {
+	"$FORKC" -p "$FORKD_PORT" "$@"
+}

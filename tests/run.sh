@@ -1,0 +1,57 @@
+#!/bin/sh
+# Run every test: the Check unit tests, then each shell integration test.
+# Each part reports its counts; the last line of all is the sum,
+# "N passed, N failed".  Exit status 1 if anything failed.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+passed=0 failed=0 skipped=0
+out=tests/run.tmp
+rm -rf "$out" && mkdir -p "$out"
+
+echo "== unit tests (Check)"
+tests/unit/check_forkd >"$out/unit.log" 2>&1
+rc=$?
+cat "$out/unit.log"
+# Check's summary: "100%: Checks: 120, Failures: 0, Errors: 0"
+summary=$(grep -E 'Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$out/unit.log" | tail -n 1)
+if [ -n "$summary" ]; then
+	n=$(echo "$summary" | sed 's/.*Checks: \([0-9]*\).*/\1/')
+	f=$(echo "$summary" | sed 's/.*Failures: \([0-9]*\).*/\1/')
+	e=$(echo "$summary" | sed 's/.*Errors: \([0-9]*\).*/\1/')
+	passed=$((passed + n - f - e))
+	failed=$((failed + f + e))
+fi
+if [ "$rc" -ne 0 ] && [ -z "$summary" ]; then
+	failed=$((failed + 1))
+fi
+
+for t in tests/integration/*.sh; do
+	name=$(basename "$t" .sh)
+	echo "== $name"
+	# A test that hangs is a failure, never a stuck run.
+	timeout -k 5 180 sh "$t" >"$out/$name.log" 2>&1
+	rc=$?
+	cat "$out/$name.log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "not ok - $name ended without a summary (exit $rc)"
+		failed=$((failed + 1))
+		continue
+	fi
+	p=$(echo "$line" | sed 's/^\([0-9]*\) passed.*/\1/')
+	f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
+	s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + ${s:-0}))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited $rc"
+		failed=$((failed + 1))
+	fi
+done
+
+echo "== total"
+echo "$skipped skipped (a third-party client not installed)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
