@@ -81,7 +81,12 @@ sock_bind(const struct sockaddr *sa, socklen_t len, int type, int backlog)
 
 	if ((fd = new_socket(sa->sa_family, type)) == -1)
 		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+	/*
+	 * TCP: rebind at once over old connections in TIME_WAIT.  Not UDP:
+	 * there it would let two servers share the port silently.
+	 */
+	if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
+	    &on, sizeof(on)) == -1)
 		goto fail;
 	/* "::" means both families: accept IPv4 as IPv4-mapped peers. */
 	if (sa->sa_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,

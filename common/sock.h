@@ -20,7 +20,8 @@ int	sock_resolve(const char *host, int port, int type,
 	    struct sockaddr_storage *, socklen_t *, const char **errstr);
 /*
  * A bound socket of type on addr, listening with backlog for TCP (backlog
- * ignored for UDP); "::" is dual-stack.  Close-on-exec, non-blocking.
+ * ignored for UDP); SO_REUSEADDR for TCP only; "::" is dual-stack.
+ * Close-on-exec, non-blocking.
  * Returns the fd or -1 with errno set.
  */
 int	sock_bind(const struct sockaddr *, socklen_t, int type, int backlog);
