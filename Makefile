@@ -64,7 +64,7 @@ check:
 	@$(MAKE) -s --no-print-directory all tests/unit/check_forkd
 	@sh tests/run.sh
 
-run-server: forkd
+run-server: all
 	./forkd $(ARGS)
 
 # ---- install --------------------------------------------------------

@@ -46,6 +46,7 @@ struct listener {
 	int64_t			 paused_until;	/* EMFILE back-off */
 	enum phase		 phase;
 	int64_t			 grace_end;
+	int			 waiting;	/* --when-full wait, at the cap */
 	struct udp_sup		 udp;
 };
 
@@ -64,6 +65,19 @@ children(const struct listener *l)
 
 /* ---- the UDP worker ---------------------------------------------- */
 
+/* Schedule the next worker start, doubling the delay while it keeps dying. */
+static void
+udp_schedule(struct listener *l, int64_t now)
+{
+	if (now - l->udp.started_ms >= UDP_STABLE_MS || l->udp.delay_ms == 0)
+		l->udp.delay_ms = UDP_DELAY_MIN;
+	else if ((l->udp.delay_ms *= 2) > UDP_DELAY_MAX)
+		l->udp.delay_ms = UDP_DELAY_MAX;
+	l->udp.restart_ms = now + l->udp.delay_ms;
+	log_event(LOG_LVL_WARN, "udp-restart", "in=%.3fs",
+	    (double)l->udp.delay_ms / 1000);
+}
+
 static void
 udp_spawn(struct listener *l)
 {
@@ -81,7 +95,8 @@ udp_spawn(struct listener *l)
 	if (pid == -1) {
 		log_event(LOG_LVL_WARN, "udp-exit", "error=\"fork: %s\"",
 		    strerror(errno));
-		l->udp.restart_ms = clock_ms() + UDP_DELAY_MAX;
+		l->udp.started_ms = clock_ms();	/* a failed start counts as a death */
+		udp_schedule(l, l->udp.started_ms);
 		return;
 	}
 	l->udp.pid = pid;
@@ -106,15 +121,8 @@ udp_exited(struct listener *l, int st)
 	    (double)(now - l->udp.started_ms) / 1000);
 	l->udp.pid = 0;
 	atomic_store(&l->sb->c->udp_pid, 0);
-	if (l->phase != RUNNING)
-		return;
-	if (now - l->udp.started_ms >= UDP_STABLE_MS || l->udp.delay_ms == 0)
-		l->udp.delay_ms = UDP_DELAY_MIN;
-	else if ((l->udp.delay_ms *= 2) > UDP_DELAY_MAX)
-		l->udp.delay_ms = UDP_DELAY_MAX;
-	l->udp.restart_ms = now + l->udp.delay_ms;
-	log_event(LOG_LVL_WARN, "udp-restart", "in=%.3fs",
-	    (double)l->udp.delay_ms / 1000);
+	if (l->phase == RUNNING)
+		udp_schedule(l, now);
 }
 
 /* ---- children ---------------------------------------------------- */
@@ -326,6 +334,27 @@ accepting(const struct listener *l)
 	return !(l->cfg->when_full == WHEN_FULL_WAIT && at_cap(l));
 }
 
+/*
+ * --when-full wait: reaching the cap and leaving it are logged, once each
+ * (the refusals of --when-full refuse are logged one by one instead).
+ */
+static void
+note_wait(struct listener *l)
+{
+	int	 full = l->cfg->when_full == WHEN_FULL_WAIT && at_cap(l) &&
+	    l->phase == RUNNING;
+
+	if (full == l->waiting)
+		return;
+	l->waiting = full;
+	if (full)
+		log_event(LOG_LVL_WARN, "pause", "reason=busy children=%d/%d",
+		    children(l), l->cfg->max_children);
+	else
+		log_event(LOG_LVL_INFO, "resume", "children=%d/%d",
+		    children(l), l->cfg->max_children);
+}
+
 static void
 accept_batch(struct listener *l)
 {
@@ -482,6 +511,7 @@ listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
 	if (udp_fd != -1)
 		udp_spawn(&l);
 	while (!finished(&l)) {
+		note_wait(&l);
 		pfd[0].fd = sig_pipe_fd();
 		pfd[1].fd = accepting(&l) ? l.tcp_fd : -1;
 		pfd[0].events = pfd[1].events = POLLIN;

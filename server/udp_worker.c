@@ -40,23 +40,21 @@ count(_Atomic uint64_t *counter)
 	    memory_order_relaxed) + 1, memory_order_relaxed);
 }
 
+/*
+ * Datagrams that must never be answered, because the answer could start
+ * a loop: from port 0; from our own port (this worker, or another forkd,
+ * on any host); or that are themselves replies ("+OK", "-ERR"), as two
+ * servers answering each other's errors would go on for ever.
+ */
 static int
-is_loopback(const unsigned char *key, size_t keylen)
-{
-	static const unsigned char v6lo[16] = { [15] = 1 };
-
-	return (keylen == 4 && key[0] == 127) ||
-	    (keylen == 16 && memcmp(key, v6lo, 16) == 0);
-}
-
-/* Datagrams no reply may ever go to: port 0, or our own port here. */
-static int
-must_ignore(const struct worker *w, const struct sockaddr *from,
-    const unsigned char *key, size_t keylen)
+must_ignore(const struct worker *w, const struct sockaddr *from, size_t n)
 {
 	int	 port = sock_addr_port(from);
 
-	return port == 0 || (port == w->port && is_loopback(key, keylen));
+	if (port == 0 || port == w->port)
+		return 1;
+	return (n >= 3 && memcmp(w->dgram, "+OK", 3) == 0) ||
+	    (n >= 4 && memcmp(w->dgram, "-ERR", 4) == 0);
 }
 
 /* Build the reply to one datagram in w->out. -1 on ENOMEM. */
@@ -108,7 +106,7 @@ handle_one(struct worker *w)
 		return errno == EINTR ? 0 : -1;
 	count(&w->sb->c->udp_in);
 	keylen = sock_addr_key((struct sockaddr *)&from, key);
-	if (must_ignore(w, (struct sockaddr *)&from, key, keylen) ||
+	if (must_ignore(w, (struct sockaddr *)&from, (size_t)n) ||
 	    !ratelimit_allow(&w->rl, key, keylen, clock_us())) {
 		count(&w->sb->c->udp_dropped);
 		return 0;

@@ -3,7 +3,7 @@
  * request, one datagram the reply; UDP keeps message boundaries, so no
  * framing is needed.  Built so that it cannot be turned into an
  * amplifier or a loop: small replies, a per-source rate, no reply to
- * port 0 or to itself.
+ * port 0, to its own port or to a reply.
  */
 #ifndef UDP_WORKER_H
 #define UDP_WORKER_H
