@@ -1,6 +1,7 @@
 /*
  * options: getopt_long for forkc, numbers checked.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,20 @@ apply(struct client_opts *o, int ch, char *arg, char *errmsg)
 	return 0;
 }
 
+/* Say which option getopt stumbled on: "-x" or "--long". */
+static void
+bad_option(int ch, const char *word, char *errmsg)
+{
+	const char	*what = ch == ':' ? "option needs a value" :
+	    "unknown option";
+
+	/* optopt is a character for short options only. */
+	if (optopt > 0 && optopt < 128 && isalnum(optopt))
+		snprintf(errmsg, OPTS_ERR_MAX, "%s: -%c", what, optopt);
+	else
+		snprintf(errmsg, OPTS_ERR_MAX, "%s: %s", what, word);
+}
+
 enum opts_result
 opts_parse(struct client_opts *o, int argc, char **argv, char *errmsg)
 {
@@ -103,14 +118,7 @@ opts_parse(struct client_opts *o, int argc, char **argv, char *errmsg)
 		if (ch == 'V')
 			return OPTS_VERSION;
 		if (ch == '?' || ch == ':') {
-			if (optopt != 0)
-				snprintf(errmsg, OPTS_ERR_MAX, "%s: -%c",
-				    ch == ':' ? "option needs a value" :
-				    "unknown option", optopt);
-			else
-				snprintf(errmsg, OPTS_ERR_MAX, "%s: %s",
-				    ch == ':' ? "option needs a value" :
-				    "unknown option", argv[optind - 1]);
+			bad_option(ch, argv[optind - 1], errmsg);
 			return OPTS_USAGE;
 		}
 		if (apply(o, ch, optarg, errmsg) == -1)

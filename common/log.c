@@ -88,6 +88,11 @@ log_format(char *out, size_t size, const char *ident, long pid,
 	size_t	 n;
 	int	 r;
 
+	if (size < 8) {		/* no room for even "...\n" */
+		if (size > 0)
+			out[0] = '\0';
+		return 0;
+	}
 	n = clock_iso8601(out, size, 1);
 	r = snprintf(out + n, size - n, " %s[%ld] %s", ident, pid, event);
 	n += r > 0 ? (size_t)r : 0;

@@ -16,8 +16,9 @@ enum log_level { LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG, LOG_LVL_TRACE };
 
 /*
  * Log to path (opened O_APPEND|O_CREAT, mode 0644), or to stderr when path
- * is NULL, or to syslog when use_syslog is set.  Returns -1 with errno set
- * if the file cannot be opened.
+ * is NULL, or to syslog when use_syslog is set.  ident and path are kept,
+ * not copied: they must outlive the logging.  Call once per process.
+ * Returns -1 with errno set if the file cannot be opened.
  */
 int	log_open(const char *ident, const char *path, int use_syslog,
 	    enum log_level);
@@ -31,7 +32,8 @@ void	log_event(enum log_level, const char *event, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /*
  * Format one line (no I/O) into out[0..size): the timestamp, ident[pid],
- * the event and its fields, ending in "\n".  Returns its length.
+ * the event and its fields, ending in "\n" (cut to "...\n" when too
+ * long).  Returns its length; 0 when size is under 8.
  */
 size_t	log_format(char *out, size_t size, const char *ident, long pid,
 	    const char *event, const char *fmt, va_list)

@@ -107,7 +107,9 @@ parse_seconds(const char *s, long long min_ms, long long max_ms,
 		*errstr = "invalid";
 		return -1;
 	}
-	if (sec > max_ms / 1000 + 1) {
+	/* sec * 1000 + frac <= max_ms, checked without overflowing. */
+	if (sec > (max_ms - frac) / 1000 ||
+	    (max_ms - frac < 0 && sec == 0 && frac > max_ms)) {
 		*errstr = "too large";
 		return -1;
 	}

@@ -6,7 +6,7 @@
 #ifndef PARSE_H
 #define PARSE_H
 
-/* A decimal integer in [min, max]. */
+/* A non-negative decimal integer (digits only, no sign) in [min, max]. */
 int	parse_num(const char *, long long min, long long max, long long *out,
 	    const char **errstr);
 /* A size with optional K or M suffix (KiB, MiB), in [min, max] bytes. */

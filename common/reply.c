@@ -17,11 +17,12 @@ start(struct reply *r, int ok, const char *fmt, va_list ap)
 	buf_clear(&r->text);
 	r->has_body = 0;
 	r->ok = ok;
-	if (buf_printf(&r->text, "%s", ok ? "+OK" : "-ERR") == -1)
+	if (buf_printf(&r->text, "%s ", ok ? "+OK" : "-ERR") == -1 ||
+	    buf_vprintf(&r->text, fmt, ap) == -1)
 		return -1;
-	if (fmt[0] != '\0' && (buf_append(&r->text, " ", 1) == -1 ||
-	    buf_vprintf(&r->text, fmt, ap) == -1))
-		return -1;
+	/* Empty text: no space after the status word. */
+	if (buf_used(&r->text) == (ok ? 4u : 5u))
+		r->text.len--;
 	r->status_len = buf_used(&r->text);
 	return 0;
 }

@@ -2,6 +2,7 @@
  * config: getopt_long over forkd's options, every number checked.  The
  * usage text below is the SYNOPSIS of forkd(1); keep the two identical.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +14,8 @@
 const char config_usage[] =
 "usage: forkd [-dhqVv] [-b addr] [-c max_children] [-p port] [-t idle]\n"
 "             [--backlog n] [--grace secs] [--log-file path]\n"
-"             [--max-frame size] [--max-line size] [--no-udp]\n"
-"             [--per-ip n] [--pidfile path] [--udp-port port]\n"
+"             [--log-format kv] [--max-frame size] [--max-line size]\n"
+"             [--no-udp] [--per-ip n] [--pidfile path] [--udp-port port]\n"
 "             [--udp-rate n] [--when-full refuse|wait]\n";
 
 enum {
@@ -199,7 +200,8 @@ bad_option(int ch, const char *word, char *errmsg)
 	const char	*what = ch == ':' ? "option needs a value" :
 	    "unknown option";
 
-	if (optopt != 0)
+	/* optopt is a character for short options only. */
+	if (optopt > 0 && optopt < 128 && isalnum(optopt))
 		snprintf(errmsg, CONFIG_ERR_MAX, "%s: -%c", what, optopt);
 	else
 		snprintf(errmsg, CONFIG_ERR_MAX, "%s: %s", what, word);

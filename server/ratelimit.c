@@ -4,6 +4,7 @@
  * least recently seen one is evicted: a new source starts with a full
  * burst, the price of bounded memory.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,10 @@
 int
 ratelimit_init(struct ratelimit *rl, size_t n, int rate)
 {
+	if (n == 0 || (n & (n - 1)) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	if ((rl->tab = calloc(n, sizeof(*rl->tab))) == NULL)
 		return -1;
 	rl->n = n;

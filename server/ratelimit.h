@@ -23,7 +23,11 @@ struct ratelimit {
 	double		 burst;
 };
 
-/* A table of n entries (a power of two) for rate per second. -1 ENOMEM. */
+/*
+ * A table of n entries (a power of two, else EINVAL) for rate per second.
+ * A source evicted from a crowded table comes back with a full burst.
+ * -1 with errno set.
+ */
 int	ratelimit_init(struct ratelimit *, size_t n, int rate);
 void	ratelimit_free(struct ratelimit *);
 /* 1 if key may be answered at now_us (and take a token), 0 to drop. */

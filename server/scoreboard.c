@@ -85,6 +85,8 @@ scoreboard_find(struct scoreboard *sb, pid_t pid)
 {
 	int	 i;
 
+	if (pid <= 0)
+		return NULL;
 	for (i = 0; i < sb->nslots; i++)
 		if (LOAD(sb->slots[i].pid) == pid)
 			return &sb->slots[i];

@@ -1,0 +1,23 @@
+/*
+ * suites: one Check suite per module, each built by its check_<module>.c
+ * and run together by check_main.c.
+ */
+#ifndef SUITES_H
+#define SUITES_H
+
+#include <check.h>
+
+Suite	*line_suite(void);
+Suite	*frame_suite(void);
+Suite	*reply_suite(void);
+Suite	*cmd_suite(void);
+Suite	*parse_suite(void);
+Suite	*buf_suite(void);
+Suite	*log_suite(void);
+Suite	*config_suite(void);
+Suite	*scoreboard_suite(void);
+Suite	*ratelimit_suite(void);
+Suite	*exitcode_suite(void);
+Suite	*verbs_suite(void);
+
+#endif
