@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "log.h"
 #include "netio.h"
+#include "sock.h"
 
 static struct {
 	const char	*ident;
@@ -57,8 +58,11 @@ log_reopen(void)
 		return 0;
 	if ((fd = open_file(lg.path)) == -1)
 		return -1;
-	/* dup2 keeps the descriptor number, so children see no change. */
-	if (dup2(fd, lg.fd) == -1) {
+	/*
+	 * dup2 keeps the descriptor number, so children see no change; it
+	 * also clears close-on-exec on it, hence the fcntl.
+	 */
+	if (dup2(fd, lg.fd) == -1 || sock_cloexec(lg.fd) == -1) {
 		int	 saved = errno;
 
 		close(fd);
