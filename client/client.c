@@ -3,15 +3,19 @@
  * can never hang on a silent server: it says what it waited for instead.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "client.h"
 #include "clock.h"
 #include "frame.h"
 #include "netio.h"
 #include "proto.h"
+#include "sock.h"
 
 #define READ_CHUNK	16384
 
@@ -84,31 +88,107 @@ client_greeting(struct client *c, struct buf *out)
 }
 
 int
-client_send(struct client *c, const char *req, size_t len)
+client_connect(const struct client_opts *o, const char **why)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	int			 fd, type;
+
+	type = o->mode == CLIENT_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	if (sock_resolve(o->host, o->port, type, &ss, &len, why) == -1)
+		return -1;
+	if ((fd = sock_connect((struct sockaddr *)&ss, len, type)) == -1)
+		*why = strerror(errno);
+	return fd;
+}
+
+int
+client_encode(const struct client *c, const char *req, size_t len,
+    struct buf *out)
 {
 	unsigned char	 hdr[PROTO_FRAME_HDR];
-	struct buf	 msg = BUF_INIT;
-	int		 rc;
 
-	if (c->mode == CLIENT_UDP)
-		return netio_write(c->fd, req, len) == -1 ? -1 : 0;
 	if (c->mode == CLIENT_FRAME) {
 		if (len >= PROTO_FRAME_LIMIT) {
 			errno = EMSGSIZE;
 			return -1;
 		}
 		frame_header(hdr, (uint32_t)len);
-		rc = buf_append(&msg, hdr, sizeof(hdr));
-	} else
-		rc = 0;
+		if (buf_append(out, hdr, sizeof(hdr)) == -1)
+			return -1;
+	}
+	if (buf_append(out, req, len) == -1)
+		return -1;
+	if (c->mode == CLIENT_LINE)
+		return buf_append(out, "\r\n", 2);
+	return 0;
+}
+
+int
+client_send(struct client *c, const char *req, size_t len)
+{
+	struct buf	 msg = BUF_INIT;
+	int		 rc;
+
+	if (c->mode == CLIENT_UDP)
+		return netio_write(c->fd, req, len) == -1 ? -1 : 0;
 	/* One write per request: header and payload leave together. */
-	if (rc == 0)
-		rc = buf_append(&msg, req, len);
-	if (rc == 0 && c->mode == CLIENT_LINE)
-		rc = buf_append(&msg, "\r\n", 2);
+	rc = client_encode(c, req, len, &msg);
 	if (rc == 0)
 		rc = netio_write_all(c->fd, buf_head(&msg), buf_used(&msg),
 		    NULL);
+	buf_free(&msg);
+	return rc;
+}
+
+int
+client_send_batch(struct client *c, char *const *reqs, int n)
+{
+	struct buf	 msg = BUF_INIT;
+	int		 i, rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = client_encode(c, reqs[i], strlen(reqs[i]), &msg);
+	/* All the requests stuck together: the server must still split them. */
+	if (rc == 0)
+		rc = netio_write_all(c->fd, buf_head(&msg), buf_used(&msg),
+		    NULL);
+	buf_free(&msg);
+	return rc;
+}
+
+/* Sleep about ms; a signal only cuts the pause short. */
+static int
+nap(int ms)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	if (nanosleep(&ts, NULL) == -1 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+int
+client_send_trickle(struct client *c, const char *req, size_t len,
+    int gap_ms)
+{
+	struct buf	 msg = BUF_INIT;
+	size_t		 i;
+	int		 on = 1, rc;
+
+	/* Without TCP_NODELAY, Nagle would coalesce the bytes again. */
+	rc = setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if (rc == 0)
+		rc = client_encode(c, req, len, &msg);
+	for (i = 0; rc == 0 && i < buf_used(&msg); i++) {
+		if (i > 0 && gap_ms > 0)
+			rc = nap(gap_ms);
+		if (rc == 0)
+			rc = netio_write_all(c->fd, buf_head(&msg) + i, 1,
+			    NULL);
+	}
 	buf_free(&msg);
 	return rc;
 }
@@ -199,6 +279,16 @@ client_recv(struct client *c, enum cmd_verb v, struct buf *out)
 	}
 	errno = EINVAL;
 	return -1;
+}
+
+const char *
+client_error(void)
+{
+	if (errno == ECONNRESET)
+		return "connection closed by server";
+	if (errno == ETIMEDOUT)
+		return "no reply in time";
+	return strerror(errno);
 }
 
 int

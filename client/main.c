@@ -1,7 +1,8 @@
 /*
  * forkc: the forkd client.  Runs -c commands, or commands from stdin (a
- * prompt when stdin is a terminal), over frames, lines or UDP, and exits
- * 0 only if every reply was +OK.
+ * prompt when stdin is a terminal), over frames, lines or UDP, sent in
+ * lockstep, half-closed, batched or trickled, and exits 0 only if every
+ * reply was +OK.  "stats" and "watch" are handed to the watch module.
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,7 +14,7 @@
 
 #include "client.h"
 #include "proto.h"
-#include "sock.h"
+#include "watch.h"
 
 #define PROMPT	"forkd> "
 
@@ -29,16 +30,6 @@ fail(const char *what, const char *why)
 {
 	fprintf(stderr, "forkc: %s: %s\n", what, why);
 	return 1;
-}
-
-static const char *
-io_error(void)
-{
-	if (errno == ECONNRESET)
-		return "connection closed by server";
-	if (errno == ETIMEDOUT)
-		return "no reply in time";
-	return strerror(errno);
 }
 
 static void
@@ -57,20 +48,41 @@ receive(struct run *r, const char *req)
 
 	cmd_parse(req, strlen(req), &cmd);
 	if (client_recv(&r->c, cmd.verb, &r->reply) == -1)
-		return fail("reply", io_error());
+		return fail("reply", client_error());
 	print_reply(&r->reply);
 	if (!client_reply_ok(&r->reply))
 		r->failed = 1;
 	return 0;
 }
 
-/* One command in lockstep: send, then wait for its reply. */
+/* One command in lockstep: send (whole or trickled), then its reply. */
 static int
 exchange(struct run *r, const char *req)
 {
-	if (client_send(&r->c, req, strlen(req)) == -1)
-		return fail("send", io_error());
+	int	 rc;
+
+	if (r->o->trickle)
+		rc = client_send_trickle(&r->c, req, strlen(req),
+		    r->o->trickle_ms);
+	else
+		rc = client_send(&r->c, req, strlen(req));
+	if (rc == -1)
+		return fail("send", client_error());
 	return receive(r, req);
+}
+
+/* --batch: every command in one write, then the replies one by one. */
+static int
+batched(struct run *r, char **cmds, int n)
+{
+	int	 i;
+
+	if (client_send_batch(&r->c, cmds, n) == -1)
+		return fail("send", client_error());
+	for (i = 0; i < n; i++)
+		if (receive(r, cmds[i]) != 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -84,7 +96,7 @@ pipelined(struct run *r, char **cmds, int n)
 
 	for (i = 0; i < n; i++)
 		if (client_send(&r->c, cmds[i], strlen(cmds[i])) == -1)
-			return fail("send", io_error());
+			return fail("send", client_error());
 	if (shutdown(r->c.fd, SHUT_WR) == -1)
 		return fail("shutdown", strerror(errno));
 	for (i = 0; i < n; i++)
@@ -113,7 +125,7 @@ from_stdin(struct run *r, char ***saved, int *nsaved)
 			line[--n] = '\0';
 		if (n == 0)
 			continue;
-		if (!r->o->half_close) {
+		if (!r->o->half_close && !r->o->batch) {
 			if ((rc = exchange(r, line)) != 0)
 				break;
 			continue;
@@ -136,20 +148,14 @@ from_stdin(struct run *r, char ***saved, int *nsaved)
 static int
 connect_to(const struct client_opts *o)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len;
-	const char		*why;
-	char			 what[128];
-	int			 fd, type;
+	const char	*why;
+	char		 what[128];
+	int		 fd;
 
-	type = o->mode == CLIENT_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	snprintf(what, sizeof(what), "%s port %d", o->host, o->port);
-	if (sock_resolve(o->host, o->port, type, &ss, &len, &why) == -1) {
+	if ((fd = client_connect(o, &why)) == -1) {
+		snprintf(what, sizeof(what), "%s port %d", o->host, o->port);
 		fail(what, why);
-		return -1;
 	}
-	if ((fd = sock_connect((struct sockaddr *)&ss, len, type)) == -1)
-		fail(what, strerror(errno));
 	return fd;
 }
 
@@ -157,12 +163,12 @@ connect_to(const struct client_opts *o)
 static int
 session(struct run *r)
 {
-	char	**saved = NULL;
-	int	  i, nsaved = 0, rc = 0;
+	char	**saved = NULL, **cmds;
+	int	  i, n, nsaved = 0, rc = 0;
 
 	if (r->o->mode != CLIENT_UDP) {
 		if (client_greeting(&r->c, &r->reply) == -1)
-			return fail("greeting", io_error());
+			return fail("greeting", client_error());
 		if (!r->o->quiet || !client_reply_ok(&r->reply))
 			print_reply(&r->reply);
 		if (!client_reply_ok(&r->reply))
@@ -170,25 +176,51 @@ session(struct run *r)
 	}
 	if (r->o->ncmds == 0)
 		rc = from_stdin(r, &saved, &nsaved);
-	else if (!r->o->half_close)
+	else if (!r->o->half_close && !r->o->batch)
 		for (i = 0; rc == 0 && i < r->o->ncmds; i++)
 			rc = exchange(r, r->o->cmds[i]);
+	if (nsaved == 0 && r->o->ncmds > 0) {
+		cmds = r->o->cmds;
+		n = r->o->ncmds;
+	} else {
+		cmds = saved;
+		n = nsaved;
+	}
 	if (rc == 0 && r->o->half_close)
-		rc = nsaved > 0 ? pipelined(r, saved, nsaved) :
-		    pipelined(r, r->o->cmds, r->o->ncmds);
+		rc = pipelined(r, cmds, n);
+	else if (rc == 0 && r->o->batch)
+		rc = batched(r, cmds, n);
 	for (i = 0; i < nsaved; i++)
 		free(saved[i]);
 	free(saved);
 	return rc != 0 || r->failed;
 }
 
+/* The -c commands, or those read from stdin, over one connection. */
+static int
+commands(const struct client_opts *o)
+{
+	struct run	 r;
+	int		 fd, rc;
+
+	if ((fd = connect_to(o)) == -1)
+		return 1;
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	client_init(&r.c, fd, o->mode, o->timeout_ms);
+	rc = session(&r);
+	client_free(&r.c);
+	buf_free(&r.reply);
+	(void)close(fd);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct client_opts	 o;
-	struct run		 r;
 	char			 err[OPTS_ERR_MAX];
-	int			 fd, rc;
+	int			 rc;
 
 	switch (opts_parse(&o, argc, argv, err)) {
 	case OPTS_HELP:
@@ -207,17 +239,17 @@ main(int argc, char **argv)
 		break;
 	}
 	(void)signal(SIGPIPE, SIG_IGN);
-	if ((fd = connect_to(&o)) == -1) {
-		opts_free(&o);
-		return 1;
+	switch (o.action) {
+	case CLIENT_STATS:
+		rc = watch_once(&o);
+		break;
+	case CLIENT_WATCH:
+		rc = watch_run(&o);
+		break;
+	default:
+		rc = commands(&o);
+		break;
 	}
-	memset(&r, 0, sizeof(r));
-	r.o = &o;
-	client_init(&r.c, fd, o.mode, o.timeout_ms);
-	rc = session(&r);
-	client_free(&r.c);
-	buf_free(&r.reply);
-	(void)close(fd);
 	opts_free(&o);
 	return rc;
 }

@@ -19,5 +19,7 @@ Suite	*scoreboard_suite(void);
 Suite	*ratelimit_suite(void);
 Suite	*exitcode_suite(void);
 Suite	*verbs_suite(void);
+Suite	*options_suite(void);
+Suite	*stats_suite(void);
 
 #endif
