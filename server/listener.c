@@ -44,6 +44,7 @@ struct listener {
 	struct scoreboard	*sb;
 	uint64_t		 next_conn;
 	int64_t			 paused_until;	/* EMFILE back-off */
+	int			 starved;	/* out of fds since last accept */
 	enum phase		 phase;
 	int64_t			 grace_end;
 	int			 waiting;	/* --when-full wait, at the cap */
@@ -311,10 +312,12 @@ accept_failed(struct listener *l)
 	case ENFILE:
 	case ENOBUFS:
 	case ENOMEM:
-		if (l->paused_until == 0)
+		/* Logged once per episode, not once per pause. */
+		if (!l->starved)
 			log_event(LOG_LVL_WARN, "accept-error", "error=\"%s\" "
 			    "pause=%.3fs", strerror(errno),
 			    (double)EMFILE_PAUSE_MS / 1000);
+		l->starved = 1;
 		l->paused_until = clock_ms() + EMFILE_PAUSE_MS;
 		return 0;
 	default:
@@ -367,7 +370,9 @@ accept_batch(struct listener *l)
 				return;
 			continue;
 		}
-		l->paused_until = 0;
+		if (l->starved)
+			log_event(LOG_LVL_INFO, "accept-resume", "fd=%d", fd);
+		l->starved = 0;
 		admit(l, fd, (struct sockaddr *)&ss);
 	}
 }
