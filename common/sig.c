@@ -77,6 +77,12 @@ sig_pipe_fd(void)
 }
 
 int
+sig_pipe_wfd(void)
+{
+	return pipefd[1];
+}
+
+int
 sig_next(void)
 {
 	unsigned char	 b;

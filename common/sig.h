@@ -19,6 +19,8 @@
 int	sig_pipe_open(const int *signals);
 /* Read end of the self-pipe, for poll(). */
 int	sig_pipe_fd(void);
+/* Write end of the self-pipe (for the trace of what a child closes). */
+int	sig_pipe_wfd(void);
 /* Next signal that arrived, or 0 when none is pending. */
 int	sig_next(void);
 /*

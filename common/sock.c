@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "sock.h"
 
 int
@@ -81,21 +82,38 @@ sock_bind(const struct sockaddr *sa, socklen_t len, int type, int backlog)
 
 	if ((fd = new_socket(sa->sa_family, type)) == -1)
 		return -1;
+	log_event(LOG_LVL_TRACE, "trace", "step=socket fd=%d type=%s", fd,
+	    type == SOCK_STREAM ? "stream" : "dgram");
 	/*
 	 * TCP: rebind at once over old connections in TIME_WAIT.  Not UDP:
 	 * there it would let two servers share the port silently.
 	 */
-	if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
-	    &on, sizeof(on)) == -1)
-		goto fail;
+	if (type == SOCK_STREAM) {
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on)) == -1)
+			goto fail;
+		log_event(LOG_LVL_TRACE, "trace",
+		    "step=setsockopt fd=%d opt=SO_REUSEADDR", fd);
+	}
 	/* "::" means both families: accept IPv4 as IPv4-mapped peers. */
 	if (sa->sa_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &off, sizeof(off)) == -1)
 		goto fail;
 	if (bind(fd, sa, len) == -1 || sock_nonblock(fd, 1) == -1)
 		goto fail;
-	if (type == SOCK_STREAM && listen(fd, backlog) == -1)
-		goto fail;
+	if (log_enabled(LOG_LVL_TRACE)) {
+		char	 addr[SOCK_PEER_MAX];
+
+		sock_peer_str(sa, addr);
+		log_event(LOG_LVL_TRACE, "trace", "step=bind fd=%d addr=%s",
+		    fd, addr);
+	}
+	if (type == SOCK_STREAM) {
+		if (listen(fd, backlog) == -1)
+			goto fail;
+		log_event(LOG_LVL_TRACE, "trace", "step=listen fd=%d backlog=%d",
+		    fd, backlog);
+	}
 	return fd;
 fail:
 	saved = errno;

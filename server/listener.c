@@ -14,8 +14,10 @@
 
 #include "clock.h"
 #include "exitcode.h"
+#include "fds.h"
 #include "listener.h"
 #include "log.h"
+#include "proctitle.h"
 #include "netio.h"
 #include "proto.h"
 #include "session.h"
@@ -62,6 +64,14 @@ static int
 children(const struct listener *l)
 {
 	return atomic_load_explicit(&l->sb->c->children, memory_order_relaxed);
+}
+
+/* What ps shows for the listener: its phase and live children. */
+static void
+title(const struct listener *l)
+{
+	proctitle_set("listener%s %d/%d", l->phase == RUNNING ? "" :
+	    " draining", children(l), l->cfg->max_children);
 }
 
 /* ---- the UDP worker ---------------------------------------------- */
@@ -145,18 +155,41 @@ refuse(int fd, const char *text)
 	(void)close(fd);
 }
 
+/*
+ * The fd audit (-vv): a child must hold exactly stdin, stdout, stderr,
+ * its connection and the log file, if there is one.
+ */
+static void
+trace_fds(int conn)
+{
+	char	 held[256];
+
+	if (!log_enabled(LOG_LVL_TRACE) || fds_list(held, sizeof(held)) < 0)
+		return;
+	log_event(LOG_LVL_TRACE, "trace", "step=fds held=%s conn=%d log=%d",
+	    held, conn, log_fd() != -1 ? log_fd() : 2);
+}
+
 /* In the child: drop the listener's state, serve, and _exit. */
 static void
 child_main(struct listener *l, int fd, struct sb_slot *slot)
 {
+	log_event(LOG_LVL_TRACE, "trace", "step=fork side=child "
+	    "closed=%d,%d what=self-pipe", sig_pipe_fd(), sig_pipe_wfd());
 	sig_pipe_close();
 	(void)signal(SIGINT, SIG_IGN);	/* Ctrl-C: the listener decides */
 	(void)signal(SIGHUP, SIG_IGN);	/* log reopen is the listener's */
 	(void)close(l->tcp_fd);
-	if (l->udp_fd != -1)
+	log_event(LOG_LVL_TRACE, "trace", "step=fork side=child "
+	    "closed=%d what=listening-socket", l->tcp_fd);
+	if (l->udp_fd != -1) {
 		(void)close(l->udp_fd);
+		log_event(LOG_LVL_TRACE, "trace", "step=fork side=child "
+		    "closed=%d what=udp-socket", l->udp_fd);
+	}
 	if (sig_flag_catch(SIGTERM) == -1)
 		_exit(SESSION_FAILED);
+	trace_fds(fd);
 	/*
 	 * _exit, not exit: the parent's atexit handlers and stdio buffers
 	 * belong to the parent and must not run or flush twice.
@@ -187,7 +220,10 @@ spawn_child(struct listener *l, int fd, struct sb_slot *slot)
 	}
 	/* The child has its own copy; the parent's would keep it open. */
 	(void)close(fd);
+	log_event(LOG_LVL_TRACE, "trace", "step=fork side=parent child=%ld "
+	    "closed=%d what=connected-socket", (long)pid, fd);
 	scoreboard_publish(l->sb, slot, pid);
+	title(l);
 	log_event(LOG_LVL_INFO, "fork", "conn=%llu child=%ld",
 	    (unsigned long long)slot->conn, (long)pid);
 }
@@ -202,6 +238,8 @@ reap(struct listener *l)
 	int		 st;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		log_event(LOG_LVL_TRACE, "trace", "step=waitpid pid=%ld",
+		    (long)pid);
 		if (pid == l->udp.pid) {
 			udp_exited(l, st);
 			continue;
@@ -212,12 +250,15 @@ reap(struct listener *l)
 		    &l->sb->c->reaped_exit);
 		exitcode_describe(st, why, sizeof(why));
 		scoreboard_release(l->sb, slot);
+		title(l);
 		log_event(LOG_LVL_INFO, "reap", "conn=%llu child=%ld %s "
 		    "duration=%.3fs children=%d/%d",
 		    (unsigned long long)slot->conn, (long)pid, why,
 		    (double)(clock_ms() - slot->start_ms) / 1000, children(l),
 		    l->cfg->max_children);
 	}
+	log_event(LOG_LVL_TRACE, "trace", "step=waitpid result=%s",
+	    pid == 0 ? "none-exited" : "no-children");
 }
 
 /* ---- accepting --------------------------------------------------- */
@@ -373,6 +414,8 @@ accept_batch(struct listener *l)
 		if (l->starved)
 			log_event(LOG_LVL_INFO, "accept-resume", "fd=%d", fd);
 		l->starved = 0;
+		log_event(LOG_LVL_TRACE, "trace", "step=accept listen_fd=%d "
+		    "fd=%d", l->tcp_fd, fd);
 		admit(l, fd, (struct sockaddr *)&ss);
 	}
 }
@@ -418,6 +461,7 @@ begin_drain(struct listener *l)
 	    "grace=%.3fs", children(l), (double)l->cfg->grace_ms / 1000);
 	close_listener(l);
 	signal_children(l, SIGTERM);
+	title(l);
 }
 
 static void
@@ -437,6 +481,13 @@ handle_signals(struct listener *l)
 	int	 signo;
 
 	while ((signo = sig_next()) != 0) {
+		if (log_enabled(LOG_LVL_TRACE)) {
+			char	 name[16];
+
+			exitcode_signame(signo, name, sizeof(name));
+			log_event(LOG_LVL_TRACE, "trace", "step=signal sig=%s",
+			    name);
+		}
 		switch (signo) {
 		case SIGCHLD:
 			reap(l);
@@ -513,6 +564,7 @@ listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
 		    strerror(errno));
 		return 1;
 	}
+	title(&l);
 	if (udp_fd != -1)
 		udp_spawn(&l);
 	while (!finished(&l)) {

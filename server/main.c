@@ -13,8 +13,10 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "fds.h"
 #include "listener.h"
 #include "log.h"
+#include "proctitle.h"
 #include "proto.h"
 #include "scoreboard.h"
 #include "sock.h"
@@ -117,6 +119,13 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERR_MAX];
 	int			 rc;
 
+	/*
+	 * Descriptors inherited from whoever started us would leak into
+	 * every child: keep only stdin, stdout and stderr.
+	 */
+	fds_close_from(3);
+	if (proctitle_init(argc, argv) == -1)
+		die("proctitle", strerror(errno));
 	switch (config_parse(&cfg, argc, argv, err)) {
 	case CONFIG_HELP:
 		fputs(config_usage, stdout);

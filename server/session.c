@@ -16,6 +16,7 @@
 #include "line.h"
 #include "log.h"
 #include "netio.h"
+#include "proctitle.h"
 #include "proto.h"
 #include "session.h"
 #include "sig.h"
@@ -34,6 +35,7 @@ struct session {
 	const struct config	*cfg;
 	struct sb_slot		*slot;
 	enum mode		 mode;
+	enum sb_state		 state;
 	struct buf		 in, out;
 	struct line_decoder	 ld;
 	struct reply		 reply;
@@ -60,10 +62,16 @@ session_end_name(int code)
 	return end_names[code];
 }
 
+/* Publish the state in the scoreboard and in the process title. */
 static void
 set_state(struct session *s, enum sb_state st)
 {
+	if (st == s->state)
+		return;
+	s->state = st;
 	atomic_store_explicit(&s->slot->state, st, memory_order_relaxed);
+	proctitle_set("child %s %s", s->ctx.peer,
+	    scoreboard_state_name(st));
 }
 
 static void
@@ -91,6 +99,8 @@ flush(struct session *s)
 	set_state(s, SB_WRITING);
 	rc = netio_write_all(s->fd, buf_head(&s->out), buf_used(&s->out),
 	    &done);
+	log_event(LOG_LVL_TRACE, "trace", "step=write fd=%d bytes=%zu%s",
+	    s->fd, done, rc == -1 ? " error=1" : "");
 	count(&s->slot->bytes_out, done);
 	buf_clear(&s->out);
 	if (rc == -1)
@@ -249,6 +259,8 @@ receive(struct session *s)
 	if (buf_reserve(&s->in, READ_CHUNK) == -1)
 		return SESSION_FAILED;
 	n = netio_read(s->fd, s->in.data + s->in.len, s->in.cap - s->in.len);
+	log_event(LOG_LVL_TRACE, "trace", "step=read fd=%d bytes=%zd", s->fd,
+	    n);
 	if (n == -1)
 		return SESSION_RESET;
 	if (n == 0) {
@@ -304,6 +316,8 @@ linger_close(int fd)
 	size_t	 total = 0;
 	ssize_t	 n;
 
+	log_event(LOG_LVL_TRACE, "trace", "step=shutdown fd=%d how=SHUT_WR",
+	    fd);
 	if (shutdown(fd, SHUT_WR) == 0) {
 		while (total < LINGER_BYTES &&
 		    sig_wait_fd(fd, clock_until(deadline)) == 1 &&
@@ -311,6 +325,8 @@ linger_close(int fd)
 			total += (size_t)n;
 	}
 	(void)close(fd);
+	log_event(LOG_LVL_TRACE, "trace", "step=close fd=%d drained=%zu", fd,
+	    total);
 }
 
 static void
@@ -323,6 +339,7 @@ session_init(struct session *s, int fd, const struct config *cfg,
 	s->cfg = cfg;
 	s->slot = slot;
 	s->mode = MODE_UNKNOWN;
+	s->state = SB_FREE;
 	s->eof = s->quit = 0;
 	s->in = (struct buf)BUF_INIT;
 	s->out = (struct buf)BUF_INIT;
@@ -364,8 +381,10 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
 	set_state(&s, SB_CLOSING);
 	if (end != SESSION_RESET)
 		linger_close(fd);
-	else
+	else {
 		(void)close(fd);
+		log_event(LOG_LVL_TRACE, "trace", "step=close fd=%d", fd);
+	}
 	log_event(LOG_LVL_DEBUG, "session-end", "conn=%llu reason=%s "
 	    "requests=%llu bytes_in=%llu bytes_out=%llu duration=%.3fs",
 	    (unsigned long long)slot->conn, session_end_name(end),

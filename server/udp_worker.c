@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "log.h"
 #include "netio.h"
+#include "proctitle.h"
 #include "proto.h"
 #include "ratelimit.h"
 #include "sig.h"
@@ -149,6 +150,7 @@ udp_worker_run(int fd, const struct config *cfg, struct scoreboard *sb)
 	w.cfg = cfg;
 	w.sb = sb;
 	(void)signal(SIGINT, SIG_IGN);
+	proctitle_set("udp worker port %d", w.port);
 	if (sig_pipe_open(sigs) == -1 ||
 	    ratelimit_init(&w.rl, RL_ENTRIES, cfg->udp_rate) == -1) {
 		log_event(LOG_LVL_WARN, "udp-error", "error=\"%s\"",
