@@ -23,7 +23,8 @@ static struct {
 	int		 fd;		/* the file, or STDERR_FILENO */
 	int		 use_syslog;
 	enum log_level	 level;
-} lg = { "forkd", NULL, STDERR_FILENO, 0, LOG_LVL_INFO };
+	enum log_style	 style;
+} lg = { "forkd", NULL, STDERR_FILENO, 0, LOG_LVL_INFO, LOG_STYLE_KV };
 
 static int
 open_file(const char *path)
@@ -73,6 +74,18 @@ log_reopen(void)
 	return 0;
 }
 
+void
+log_set_style(enum log_style style)
+{
+	lg.style = style;
+}
+
+enum log_style
+log_style(void)
+{
+	return lg.style;
+}
+
 int
 log_fd(void)
 {
@@ -100,10 +113,11 @@ log_format(char *out, size_t size, const char *ident, long pid,
 	n = clock_iso8601(out, size, 1);
 	r = snprintf(out + n, size - n, " %s[%ld] %s", ident, pid, event);
 	n += r > 0 ? (size_t)r : 0;
-	if (n < size && fmt[0] != '\0') {
-		out[n++] = ' ';
-		r = vsnprintf(out + n, size - n, fmt, ap);
-		n += r > 0 ? (size_t)r : 0;
+	if (n + 1 < size) {
+		out[n] = ' ';
+		r = vsnprintf(out + n + 1, size - n - 1, fmt, ap);
+		if (r > 0)		/* no fields: no space after the event */
+			n += 1 + (size_t)r;
 	}
 	if (n >= size - 1) {
 		/* Cut, and say so: a line is never split into two. */
@@ -116,20 +130,40 @@ log_format(char *out, size_t size, const char *ident, long pid,
 	return n;
 }
 
-void
-log_event(enum log_level level, const char *event, const char *fmt, ...)
+/* "ident: " then the formatted text and "\n", cut like log_format. */
+static size_t
+format_text(char *out, size_t size, const char *prefix, const char *fmt,
+    va_list ap)
 {
-	char	 line[LOG_LINE_MAX];
-	va_list	 ap;
-	size_t	 n, skip;
-	int	 saved = errno;
+	size_t	 n;
+	int	 r;
 
-	if (!log_enabled(level))
-		return;
-	va_start(ap, fmt);
-	n = log_format(line, sizeof(line), lg.ident, (long)getpid(), event,
-	    fmt, ap);
-	va_end(ap);
+	r = snprintf(out, size, "%s: %s%s", lg.ident, prefix,
+	    prefix[0] != '\0' ? " " : "");
+	n = r > 0 ? (size_t)r : 0;
+	if (n < size) {
+		r = vsnprintf(out + n, size - n, fmt, ap);
+		if (r > 0)
+			n += (size_t)r;
+		else if (prefix[0] != '\0')
+			n--;		/* no fields: no space after the event */
+	}
+	if (n >= size - 1) {
+		n = size - 5;
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n++] = '\n';
+	out[n] = '\0';
+	return n;
+}
+
+/* Send one formatted line to its destination. */
+static void
+emit(enum log_level level, char *line, size_t n)
+{
+	size_t	 skip;
+
 	if (lg.use_syslog) {
 		/* syslog adds its own time and ident[pid]. */
 		skip = strcspn(line, "]") + 2;
@@ -138,5 +172,42 @@ log_event(enum log_level level, const char *event, const char *fmt, ...)
 		    skip < n ? line + skip : line);
 	} else
 		(void)netio_write(lg.fd, line, n);
+}
+
+void
+log_event(enum log_level level, const char *event, const char *fmt, ...)
+{
+	char	 line[LOG_LINE_MAX];
+	va_list	 ap;
+	size_t	 n;
+	int	 saved = errno;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	if (lg.style == LOG_STYLE_TCPSERVER)
+		n = format_text(line, sizeof(line), event, fmt, ap);
+	else
+		n = log_format(line, sizeof(line), lg.ident, (long)getpid(),
+		    event, fmt, ap);
+	va_end(ap);
+	emit(level, line, n);
+	errno = saved;
+}
+
+void
+log_text(enum log_level level, const char *fmt, ...)
+{
+	char	 line[LOG_LINE_MAX];
+	va_list	 ap;
+	size_t	 n;
+	int	 saved = errno;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	n = format_text(line, sizeof(line), "", fmt, ap);
+	va_end(ap);
+	emit(level, line, n);
 	errno = saved;
 }

@@ -182,18 +182,27 @@ sock_addr_key(const struct sockaddr *sa, unsigned char key[16])
 }
 
 void
-sock_peer_str(const struct sockaddr *sa, char *out)
+sock_ip_str(const struct sockaddr *sa, char *out)
 {
 	unsigned char	 key[16];
-	char		 addr[INET6_ADDRSTRLEN];
 	size_t		 n;
 
 	n = sock_addr_key(sa, key);
-	if (n == 4 && inet_ntop(AF_INET, key, addr, sizeof(addr)) != NULL)
-		snprintf(out, SOCK_PEER_MAX, "%s:%d", addr, sock_addr_port(sa));
-	else if (n == 16 && inet_ntop(AF_INET6, key, addr, sizeof(addr)) != NULL)
-		snprintf(out, SOCK_PEER_MAX, "[%s]:%d", addr,
+	if ((n != 4 || inet_ntop(AF_INET, key, out, SOCK_PEER_MAX) == NULL) &&
+	    (n != 16 || inet_ntop(AF_INET6, key, out, SOCK_PEER_MAX) == NULL))
+		snprintf(out, SOCK_PEER_MAX, "unknown");
+}
+
+void
+sock_peer_str(const struct sockaddr *sa, char *out)
+{
+	char	 addr[SOCK_PEER_MAX];
+
+	sock_ip_str(sa, addr);
+	if (strchr(addr, ':') != NULL)
+		snprintf(out, SOCK_PEER_MAX, "[%.46s]:%d", addr,
 		    sock_addr_port(sa));
 	else
-		snprintf(out, SOCK_PEER_MAX, "unknown");
+		snprintf(out, SOCK_PEER_MAX, "%.46s:%d", addr,
+		    sock_addr_port(sa));
 }

@@ -29,6 +29,8 @@ int	sock_bind(const struct sockaddr *, socklen_t, int type, int backlog);
 int	sock_connect(const struct sockaddr *, socklen_t, int type);
 /* Port a socket is bound to, or -1. */
 int	sock_local_port(int fd);
+/* The address alone (IPv4-mapped shown as IPv4) into out[SOCK_PEER_MAX]. */
+void	sock_ip_str(const struct sockaddr *, char *out);
 /* Format addr as a peer string into out[SOCK_PEER_MAX]. */
 void	sock_peer_str(const struct sockaddr *, char *out);
 /*

@@ -64,8 +64,24 @@ track() {
 	T_PIDS="$T_PIDS $1"
 }
 
+# t_childless PID: PID has no child left (alive or zombie).
+t_childless() {
+	[ -z "$(children_of "$1")" ]
+}
+
+# A SIGKILLed forkd cannot stop its UDP worker and sessions: they would
+# live on, adopted by init.  So each tracked process is stopped (it can
+# fork no more), its children are killed by PID, it is let run a moment
+# to reap them, and then it is killed.
 t_cleanup() {
 	for p in $T_PIDS; do
+		kill -STOP "$p" 2>/dev/null || continue
+		t_kids=$(children_of "$p")
+		for c in $t_kids; do
+			kill -KILL "$c" 2>/dev/null
+		done
+		kill -CONT "$p" 2>/dev/null
+		[ -z "$t_kids" ] || wait_until 2 t_childless "$p"
 		kill -KILL "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -111,10 +127,24 @@ forkd_start() {
 	esac
 }
 
+# t_gone PID: PID has exited (a zombie waiting for us counts).
+t_gone() {
+	case $(ps -o stat= -p "$1" 2>/dev/null) in
+	'' | Z*) return 0 ;;
+	esac
+	return 1
+}
+
 # forkd_stop [SIGNAL]: signal forkd (TERM by default), wait for it, and
-# set FORKD_STATUS to its exit status.
+# set FORKD_STATUS to its exit status.  A forkd that has not exited 15 s
+# later is killed (status 137), so a hung shutdown fails the test instead
+# of hanging it.
 forkd_stop() {
 	kill "-${1:-TERM}" "$FORKD_PID" 2>/dev/null
+	if ! wait_until 15 t_gone "$FORKD_PID"; then
+		echo "forkd $FORKD_PID did not exit: killed" >&2
+		kill -KILL "$FORKD_PID" 2>/dev/null
+	fi
 	wait "$FORKD_PID"
 	FORKD_STATUS=$?
 }

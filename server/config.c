@@ -14,9 +14,9 @@
 const char config_usage[] =
 "usage: forkd [-dhqVv] [-b addr] [-c max_children] [-p port] [-t idle]\n"
 "             [--backlog n] [--grace secs] [--log-file path]\n"
-"             [--log-format kv] [--max-frame size] [--max-line size]\n"
-"             [--no-udp] [--per-ip n] [--pidfile path] [--udp-port port]\n"
-"             [--udp-rate n] [--when-full refuse|wait]\n";
+"             [--log-format kv|tcpserver] [--max-frame size]\n"
+"             [--max-line size] [--no-udp] [--per-ip n] [--pidfile path]\n"
+"             [--udp-port port] [--udp-rate n] [--when-full refuse|wait]\n";
 
 enum {
 	OPT_UDP_PORT = 256, OPT_NO_UDP, OPT_PER_IP, OPT_WHEN_FULL, OPT_BACKLOG,
@@ -170,9 +170,13 @@ apply(struct config *cfg, int ch, const char *arg, char *errmsg)
 		cfg->log_file = arg;
 		break;
 	case OPT_LOG_FORMAT:
-		if (strcmp(arg, "kv") != 0) {
+		if (strcmp(arg, "kv") == 0)
+			cfg->log_style = LOG_STYLE_KV;
+		else if (strcmp(arg, "tcpserver") == 0)
+			cfg->log_style = LOG_STYLE_TCPSERVER;
+		else {
 			snprintf(errmsg, CONFIG_ERR_MAX,
-			    "log-format must be kv: %s", arg);
+			    "log-format must be kv or tcpserver: %s", arg);
 			return -1;
 		}
 		break;

@@ -25,6 +25,7 @@ struct config {
 	long long	 grace_ms;
 	int		 udp_rate;	/* replies per second per source */
 	enum log_level	 log_level;
+	enum log_style	 log_style;	/* --log-format kv|tcpserver */
 	const char	*log_file;	/* NULL: stderr (syslog with -d) */
 	int		 daemon;
 	const char	*pidfile;

@@ -66,6 +66,62 @@ children(const struct listener *l)
 	return atomic_load_explicit(&l->sb->c->children, memory_order_relaxed);
 }
 
+/* ---- tcpserver's log grammar (--log-format tcpserver) ------------- */
+
+static int
+tcpserver_style(void)
+{
+	return log_style() == LOG_STYLE_TCPSERVER;
+}
+
+/* "status: 3/256" after every change of the child count. */
+static void
+tcpserver_status(const struct listener *l)
+{
+	if (tcpserver_style())
+		log_text(LOG_LVL_INFO, "status: %d/%d", children(l),
+		    l->cfg->max_children);
+}
+
+/*
+ * "pid P from IP" and "ok P 0:LOCALIP:PORT :REMOTEIP::PORT", as
+ * tcpserver -HRl0 prints them (no DNS lookups, local name "0").
+ */
+static void
+tcpserver_fork(int fd, const struct sockaddr *peer, pid_t pid)
+{
+	struct sockaddr_storage	 local;
+	socklen_t		 len = sizeof(local);
+	char			 lip[SOCK_PEER_MAX], rip[SOCK_PEER_MAX];
+
+	sock_ip_str(peer, rip);
+	log_text(LOG_LVL_INFO, "pid %ld from %s", (long)pid, rip);
+	if (getsockname(fd, (struct sockaddr *)&local, &len) == -1)
+		return;
+	sock_ip_str((struct sockaddr *)&local, lip);
+	log_text(LOG_LVL_INFO, "ok %ld 0:%s:%d :%s::%d", (long)pid, lip,
+	    sock_addr_port((struct sockaddr *)&local), rip,
+	    sock_addr_port(peer));
+}
+
+/*
+ * "end P status N", decoded where tcpserver prints the raw wait status
+ * (768 for exit 3): the exit code, or "signal N NAME".
+ */
+static void
+tcpserver_end(pid_t pid, int st)
+{
+	char	 name[16];
+
+	if (WIFSIGNALED(st)) {
+		exitcode_signame(WTERMSIG(st), name, sizeof(name));
+		log_text(LOG_LVL_INFO, "end %ld signal %d %s", (long)pid,
+		    WTERMSIG(st), name);
+	} else
+		log_text(LOG_LVL_INFO, "end %ld status %d", (long)pid,
+		    WEXITSTATUS(st));
+}
+
 /* What ps shows for the listener: its phase and live children. */
 static void
 title(const struct listener *l)
@@ -199,7 +255,8 @@ child_main(struct listener *l, int fd, struct sb_slot *slot)
 
 /* Fork a child for fd, or refuse if fork fails.  fd is closed here. */
 static void
-spawn_child(struct listener *l, int fd, struct sb_slot *slot)
+spawn_child(struct listener *l, int fd, const struct sockaddr *peer,
+    struct sb_slot *slot)
 {
 	sigset_t	 old;
 	pid_t		 pid;
@@ -218,14 +275,18 @@ spawn_child(struct listener *l, int fd, struct sb_slot *slot)
 		refuse(fd, PROTO_BUSY);
 		return;
 	}
+	scoreboard_publish(l->sb, slot, pid);
+	title(l);
+	if (tcpserver_style()) {
+		tcpserver_status(l);
+		tcpserver_fork(fd, peer, pid);
+	} else
+		log_event(LOG_LVL_INFO, "fork", "conn=%llu child=%ld",
+		    (unsigned long long)slot->conn, (long)pid);
 	/* The child has its own copy; the parent's would keep it open. */
 	(void)close(fd);
 	log_event(LOG_LVL_TRACE, "trace", "step=fork side=parent child=%ld "
 	    "closed=%d what=connected-socket", (long)pid, fd);
-	scoreboard_publish(l->sb, slot, pid);
-	title(l);
-	log_event(LOG_LVL_INFO, "fork", "conn=%llu child=%ld",
-	    (unsigned long long)slot->conn, (long)pid);
 }
 
 /* Reap every child that has exited: one SIGCHLD may stand for many. */
@@ -251,6 +312,11 @@ reap(struct listener *l)
 		exitcode_describe(st, why, sizeof(why));
 		scoreboard_release(l->sb, slot);
 		title(l);
+		if (tcpserver_style()) {
+			tcpserver_end(pid, st);
+			tcpserver_status(l);
+			continue;
+		}
 		log_event(LOG_LVL_INFO, "reap", "conn=%llu child=%ld %s "
 		    "duration=%.3fs children=%d/%d",
 		    (unsigned long long)slot->conn, (long)pid, why,
@@ -284,9 +350,10 @@ admit(struct listener *l, int fd, const struct sockaddr *peer)
 
 	bump(&l->sb->c->accepted);
 	sock_peer_str(peer, peerstr);
-	log_event(LOG_LVL_INFO, "accept", "conn=%llu peer=%s children=%d/%d",
-	    (unsigned long long)conn, peerstr, children(l),
-	    l->cfg->max_children);
+	if (!tcpserver_style())	/* tcpserver says nothing until the fork */
+		log_event(LOG_LVL_INFO, "accept", "conn=%llu peer=%s "
+		    "children=%d/%d", (unsigned long long)conn, peerstr,
+		    children(l), l->cfg->max_children);
 	if (at_cap(l) || (slot = scoreboard_alloc(l->sb)) == NULL) {
 		bump(&l->sb->c->refused_busy);
 		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
@@ -310,7 +377,7 @@ admit(struct listener *l, int fd, const struct sockaddr *peer)
 	memcpy(slot->peer, peerstr, sizeof(slot->peer));
 	memcpy(slot->key, key, keylen);
 	slot->keylen = (unsigned char)keylen;
-	spawn_child(l, fd, slot);
+	spawn_child(l, fd, peer, slot);
 }
 
 /*
@@ -565,6 +632,7 @@ listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
 		return 1;
 	}
 	title(&l);
+	tcpserver_status(&l);
 	if (udp_fd != -1)
 		udp_spawn(&l);
 	while (!finished(&l)) {

@@ -145,6 +145,7 @@ main(int argc, char **argv)
 	cfg.pidfile = absolute(cfg.pidfile);
 	if (log_open("forkd", cfg.log_file, cfg.daemon, cfg.log_level) == -1)
 		die(cfg.log_file, strerror(errno));
+	log_set_style(cfg.log_style);
 	open_sockets(&cfg, &s);
 	start_daemon(&cfg);
 	if (scoreboard_open(&sb, cfg.max_children) == -1)

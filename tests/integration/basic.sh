@@ -1,6 +1,8 @@
 #!/bin/sh
 # The first path end to end: start forkd, one forkc session with every
 # verb in frame mode, its reap in the log, a clean SIGTERM.
+# shellcheck disable=SC2119 # forkd_start's options are optional
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 forkd_start || exit 1

@@ -79,6 +79,7 @@ assert_defaults(const struct config *cfg)
 	ck_assert_int_eq(cfg->grace_ms, 5000);
 	ck_assert_int_eq(cfg->udp_rate, 100);
 	ck_assert_int_eq(cfg->log_level, LOG_LVL_INFO);
+	ck_assert_int_eq(cfg->log_style, LOG_STYLE_KV);
 	ck_assert_ptr_null(cfg->log_file);
 	ck_assert_int_eq(cfg->daemon, 0);
 	ck_assert_ptr_null(cfg->pidfile);
@@ -125,7 +126,7 @@ END_TEST
 enum field {
 	F_NONE, F_PORT, F_UDP_PORT, F_UDP, F_BIND, F_MAX_CHILDREN, F_PER_IP,
 	F_WHEN_FULL, F_BACKLOG, F_IDLE, F_MAX_LINE, F_MAX_FRAME, F_GRACE,
-	F_UDP_RATE, F_LEVEL, F_LOG_FILE, F_DAEMON, F_PIDFILE
+	F_UDP_RATE, F_LEVEL, F_LOG_FILE, F_DAEMON, F_PIDFILE, F_LOG_STYLE
 };
 
 /* One option, short or long: the words and the field it sets. */
@@ -175,7 +176,10 @@ static const struct opt_case {
 	{ { "-d" }, F_DAEMON, 1, NULL },
 	{ { "--daemon" }, F_DAEMON, 1, NULL },
 	{ { "--pidfile", "/tmp/forkd.pid" }, F_PIDFILE, 0, "/tmp/forkd.pid" },
-	{ { "--log-format", "kv" }, F_NONE, 0, NULL },
+	{ { "--log-format", "kv" }, F_LOG_STYLE, LOG_STYLE_KV, NULL },
+	/* SPEC §2: kv or tcpserver. */
+	{ { "--log-format", "tcpserver" }, F_LOG_STYLE, LOG_STYLE_TCPSERVER,
+	    NULL },
 };
 
 static long long
@@ -210,6 +214,8 @@ num_field(const struct config *cfg, enum field f)
 		return cfg->log_level;
 	case F_DAEMON:
 		return cfg->daemon;
+	case F_LOG_STYLE:
+		return cfg->log_style;
 	default:
 		ck_abort_msg("field %d is not a number", (int)f);
 	}

@@ -315,6 +315,30 @@ START_TEST(test_file_levels)
 }
 END_TEST
 
+/* --log-format tcpserver: no time, no pid; log_text is tcpserver's grammar. */
+START_TEST(test_tcpserver_style)
+{
+	char	 path[256], *data;
+
+	tmp_path(path, sizeof(path), "tcpserver.log");
+	ck_assert_int_eq(log_open("forkd", path, 0, LOG_LVL_INFO), 0);
+	log_set_style(LOG_STYLE_TCPSERVER);
+	ck_assert_int_eq(log_style(), LOG_STYLE_TCPSERVER);
+	log_text(LOG_LVL_INFO, "status: %d/%d", 1, 40);
+	log_text(LOG_LVL_INFO, "end %d status %d", 4711, 0);
+	log_event(LOG_LVL_INFO, "udp-spawn", "pid=%d", 42);
+	log_event(LOG_LVL_INFO, "stop", "%s", "");
+	log_text(LOG_LVL_DEBUG, "not %s", "shown");
+	log_set_style(LOG_STYLE_KV);
+	data = slurp(path, NULL);
+	ck_assert_str_eq(data, "forkd: status: 1/40\n"
+	    "forkd: end 4711 status 0\n"
+	    "forkd: udp-spawn pid=42\n"
+	    "forkd: stop\n");
+	free(data);
+}
+END_TEST
+
 START_TEST(test_file_trace)
 {
 	char	 path[256], *data;
@@ -479,6 +503,7 @@ log_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_tcpserver_style);
 	tcase_add_test(tc, test_format_ident);
 	tcase_add_test(tc, test_format_percent_in_value);
 	tcase_add_test(tc, test_file_levels);
