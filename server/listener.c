@@ -510,10 +510,16 @@ static void
 close_listener(struct listener *l)
 {
 	struct sockaddr_storage	 ss;
+	char			 peer[SOCK_PEER_MAX];
 	int			 fd;
 
-	while ((fd = accept_cloexec(l->tcp_fd, &ss)) != -1)
+	while ((fd = accept_cloexec(l->tcp_fd, &ss)) != -1) {
+		bump(&l->sb->c->accepted);
+		sock_peer_str((struct sockaddr *)&ss, peer);
+		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
+		    "reason=shutdown", (unsigned long long)++l->next_conn, peer);
 		refuse(fd, PROTO_SHUTDOWN);
+	}
 	(void)close(l->tcp_fd);
 	l->tcp_fd = -1;
 }

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "log.h"
@@ -22,6 +23,7 @@
 
 #define RL_ENTRIES	4096
 #define BATCH		64	/* datagrams per wake-up before signals */
+#define PARENT_CHECK_MS	1000	/* how often to make sure the listener lives */
 
 struct worker {
 	int			 fd;
@@ -143,7 +145,8 @@ udp_worker_run(int fd, const struct config *cfg, struct scoreboard *sb)
 	static struct worker	 w;	/* 64 KiB datagram buffer: not on the stack */
 	static const int	 sigs[] = { SIGTERM, SIGHUP, 0 };
 	struct pollfd		 pfd[2];
-	int			 i, running = 1;
+	pid_t			 listener = getppid();
+	int			 i, r, running = 1;
 
 	w.fd = fd;
 	w.port = sock_local_port(fd);
@@ -161,8 +164,18 @@ udp_worker_run(int fd, const struct config *cfg, struct scoreboard *sb)
 	pfd[1].fd = fd;
 	pfd[0].events = pfd[1].events = POLLIN;
 	while (running) {
-		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+		if ((r = poll(pfd, 2, PARENT_CHECK_MS)) == -1 && errno != EINTR)
 			break;
+		/*
+		 * A listener killed with SIGKILL cannot stop us: without this
+		 * check we would hold the UDP port for ever, an orphan.
+		 */
+		if (getppid() != listener) {
+			log_event(LOG_LVL_WARN, "udp-stop", "reason=listener-gone");
+			break;
+		}
+		if (r <= 0)
+			continue;
 		if (pfd[0].revents & POLLIN)
 			running = handle_signals();
 		for (i = 0; running && i < BATCH; i++)

@@ -209,6 +209,8 @@ check "the queued client is told $SHUT" \
     wait_until 5 has "$SHUT" "$T_TMP/queued.out"
 expect_eq "... and nothing else (it never had a session)" "$SHUT" \
     "$(replies "$T_TMP/queued.out")"
+check "... and the listener logs it: refuse conn=2 reason=shutdown" \
+    grep -q ' refuse conn=2 peer=127\.0\.0\.1:[0-9]* reason=shutdown' "$FORKD_LOG"
 wait_until 10 stopped
 forkd_stop TERM
 expect_eq "backlog: exit status 0" 0 "$FORKD_STATUS"
