@@ -20,6 +20,8 @@ static const struct verb {
 	{ "STATS", CMD_STATS, 1 },
 	{ "SLEEP", CMD_SLEEP, 0 },
 	{ "QUIT", CMD_QUIT, 0 },
+	{ "CRASH", CMD_CRASH, 0 },
+	{ "EXIT", CMD_EXIT, 0 },
 };
 
 const char *const cmd_help[] = {
@@ -30,6 +32,12 @@ const char *const cmd_help[] = {
 	"STATS - server counters and live sessions",
 	"SLEEP ms - wait ms milliseconds (0-10000), then reply",
 	"QUIT - say goodbye and close",
+	NULL
+};
+
+const char *const cmd_debug_help[] = {
+	"CRASH - the serving child aborts (SIGABRT), to watch its reap",
+	"EXIT n - the serving child exits with status n (0-255)",
 	NULL
 };
 

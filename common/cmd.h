@@ -16,7 +16,9 @@ enum cmd_verb {
 	CMD_PID,
 	CMD_STATS,
 	CMD_SLEEP,
-	CMD_QUIT
+	CMD_QUIT,
+	CMD_CRASH,	/* --debug-verbs only */
+	CMD_EXIT	/* --debug-verbs only */
 };
 
 struct cmd {
@@ -32,5 +34,7 @@ void	cmd_parse(const char *req, size_t len, struct cmd *);
 int	cmd_has_body(enum cmd_verb);
 /* The verbs, in HELP order, NULL-terminated; "VERB args - what" lines. */
 extern const char *const cmd_help[];
+/* The same for the verbs that only --debug-verbs enables. */
+extern const char *const cmd_debug_help[];
 
 #endif

@@ -13,7 +13,7 @@
 
 const char config_usage[] =
 "usage: forkd [-dhqVv] [-b addr] [-c max_children] [-p port] [-t idle]\n"
-"             [--backlog n] [--grace secs] [--log-file path]\n"
+"             [--backlog n] [--debug-verbs] [--grace secs] [--log-file path]\n"
 "             [--log-format kv|tcpserver] [--max-frame size]\n"
 "             [--max-line size] [--no-udp] [--per-ip n] [--pidfile path]\n"
 "             [--udp-port port] [--udp-rate n] [--when-full refuse|wait]\n";
@@ -21,7 +21,7 @@ const char config_usage[] =
 enum {
 	OPT_UDP_PORT = 256, OPT_NO_UDP, OPT_PER_IP, OPT_WHEN_FULL, OPT_BACKLOG,
 	OPT_MAX_LINE, OPT_MAX_FRAME, OPT_GRACE, OPT_UDP_RATE, OPT_LOG_FILE,
-	OPT_LOG_FORMAT, OPT_PIDFILE
+	OPT_LOG_FORMAT, OPT_PIDFILE, OPT_DEBUG_VERBS
 };
 
 static const struct option longopts[] = {
@@ -42,6 +42,7 @@ static const struct option longopts[] = {
 	{ "log-format",		required_argument, NULL, OPT_LOG_FORMAT },
 	{ "daemon",		no_argument,	   NULL, 'd' },
 	{ "pidfile",		required_argument, NULL, OPT_PIDFILE },
+	{ "debug-verbs",	no_argument,	   NULL, OPT_DEBUG_VERBS },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -185,6 +186,9 @@ apply(struct config *cfg, int ch, const char *arg, char *errmsg)
 		break;
 	case OPT_PIDFILE:
 		cfg->pidfile = arg;
+		break;
+	case OPT_DEBUG_VERBS:
+		cfg->debug_verbs = 1;
 		break;
 	case 'v':
 		if (cfg->log_level < LOG_LVL_TRACE)

@@ -28,6 +28,7 @@ struct config {
 	enum log_style	 log_style;	/* --log-format kv|tcpserver */
 	const char	*log_file;	/* NULL: stderr (syslog with -d) */
 	int		 daemon;
+	int		 debug_verbs;	/* CRASH and EXIT n */
 	const char	*pidfile;
 };
 

@@ -43,6 +43,7 @@ struct session {
 	int64_t			 idle_deadline;
 	int			 eof;
 	int			 quit;
+	int			 exit_status;	/* EXIT n, or -1 */
 };
 
 static const char *const end_names[] = {
@@ -177,8 +178,16 @@ serve(struct session *s, const char *req, size_t len)
 		return SESSION_FAILED;
 	if (action == VERB_SLEEP && (end = do_sleep(s, ms)) == SESSION_FAILED)
 		return end;
-	if (action == VERB_QUIT)
+	if (action == VERB_QUIT || action == VERB_EXIT)
 		s->quit = 1;
+	if (action == VERB_EXIT)
+		s->exit_status = ms;
+	if (action == VERB_CRASH) {
+		/* The reply first, so the client sees why the session ends. */
+		if (queue_reply(s) == 0)
+			(void)flush(s);
+		abort();
+	}
 	if ((action = queue_reply(s)) != 0)
 		return action;
 	return end;
@@ -341,6 +350,7 @@ session_init(struct session *s, int fd, const struct config *cfg,
 	s->mode = MODE_UNKNOWN;
 	s->state = SB_FREE;
 	s->eof = s->quit = 0;
+	s->exit_status = -1;
 	s->in = (struct buf)BUF_INIT;
 	s->out = (struct buf)BUF_INIT;
 	s->reply = (struct reply)REPLY_INIT;
@@ -349,6 +359,7 @@ session_init(struct session *s, int fd, const struct config *cfg,
 	s->ctx.peer = slot->peer;
 	s->ctx.start_ms = slot->start_ms;
 	s->ctx.udp = 0;
+	s->ctx.debug = cfg->debug_verbs;
 	/* A client that never reads must not hold a child forever. */
 	tv.tv_sec = (time_t)(cfg->idle_ms / 1000);
 	tv.tv_usec = (suseconds_t)(cfg->idle_ms % 1000) * 1000;
@@ -356,7 +367,7 @@ session_init(struct session *s, int fd, const struct config *cfg,
 	touch(s);
 }
 
-enum session_end
+int
 session_run(int fd, const struct config *cfg, struct scoreboard *sb,
     struct sb_slot *slot)
 {
@@ -385,9 +396,12 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
 		(void)close(fd);
 		log_event(LOG_LVL_TRACE, "trace", "step=close fd=%d", fd);
 	}
+	if (s.exit_status >= 0 && end == SESSION_CLOSED)
+		end = s.exit_status;
 	log_event(LOG_LVL_DEBUG, "session-end", "conn=%llu reason=%s "
 	    "requests=%llu bytes_in=%llu bytes_out=%llu duration=%.3fs",
-	    (unsigned long long)slot->conn, session_end_name(end),
+	    (unsigned long long)slot->conn, s.exit_status >= 0 ? "exit-verb" :
+	    session_end_name(end),
 	    (unsigned long long)slot->requests,
 	    (unsigned long long)slot->bytes_in,
 	    (unsigned long long)slot->bytes_out,
@@ -396,5 +410,5 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
 	buf_free(&s.in);
 	buf_free(&s.out);
 	reply_free(&s.reply);
-	return (enum session_end)end;
+	return end;
 }

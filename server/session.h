@@ -22,9 +22,13 @@ enum session_end {
 	SESSION_SHUTDOWN = 13	/* server shut down */
 };
 
-/* Serve the connection on fd until it ends; fd is closed on return. */
-enum session_end session_run(int fd, const struct config *,
-	    struct scoreboard *, struct sb_slot *);
+/*
+ * Serve the connection on fd until it ends; fd is closed on return.
+ * Returns the child's exit status: a session_end, or the n of a debug
+ * "EXIT n".  A debug "CRASH" does not return.
+ */
+int	session_run(int fd, const struct config *, struct scoreboard *,
+	    struct sb_slot *);
 /* "closed", "idle-timeout", ... for a session exit code; NULL if unknown. */
 const char *session_end_name(int code);
 

@@ -64,7 +64,7 @@ must_ignore(const struct worker *w, const struct sockaddr *from, size_t n)
 static int
 answer(struct worker *w, size_t n, const char *peer)
 {
-	struct verb_ctx	 ctx = { w->sb, 0, peer, 0, 1 };
+	struct verb_ctx	 ctx = { w->sb, 0, peer, 0, 1, 0 };
 	struct cmd	 c;
 	char		*req = (char *)w->dgram;
 	int		 ms;

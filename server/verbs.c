@@ -12,7 +12,7 @@
 #include "verbs.h"
 
 static int
-do_help(struct reply *r)
+do_help(struct reply *r, int debug)
 {
 	int	 i;
 
@@ -20,6 +20,9 @@ do_help(struct reply *r)
 		return -1;
 	for (i = 0; cmd_help[i] != NULL; i++)
 		if (reply_line(r, "%s", cmd_help[i]) == -1)
+			return -1;
+	for (i = 0; debug && cmd_debug_help[i] != NULL; i++)
+		if (reply_line(r, "%s", cmd_debug_help[i]) == -1)
 			return -1;
 	return 0;
 }
@@ -44,35 +47,65 @@ do_pid(const struct verb_ctx *ctx, struct reply *r)
 	    ctx->peer, (double)(clock_ms() - ctx->start_ms) / 1000);
 }
 
-/* SLEEP's argument is checked here; the session does the waiting. */
-static int
-do_sleep(const struct cmd *c, struct reply *r, int *sleep_ms)
+/* The verb's argument as a number in [0, max], or -1. */
+static long long
+number_arg(const struct cmd *c, long long max)
 {
 	char		 arg[16];
 	const char	*errstr;
-	long long	 ms;
+	long long	 v;
 
 	if (c->args == NULL || c->argslen == 0 || c->argslen >= sizeof(arg))
-		return reply_err(r, "usage: SLEEP ms (0-%d)",
-		    PROTO_SLEEP_MAX_MS) == -1 ? -1 : VERB_REPLY;
+		return -1;
 	memcpy(arg, c->args, c->argslen);
 	arg[c->argslen] = '\0';
-	if (parse_num(arg, 0, PROTO_SLEEP_MAX_MS, &ms, &errstr) == -1)
+	return parse_num(arg, 0, max, &v, &errstr) == -1 ? -1 : v;
+}
+
+/* SLEEP's argument is checked here; the session does the waiting. */
+static int
+do_sleep(const struct cmd *c, struct reply *r, int *ms)
+{
+	long long	 v;
+
+	if (c->args == NULL || c->argslen == 0)
+		return reply_err(r, "usage: SLEEP ms (0-%d)",
+		    PROTO_SLEEP_MAX_MS) == -1 ? -1 : VERB_REPLY;
+	if ((v = number_arg(c, PROTO_SLEEP_MAX_MS)) == -1)
 		return reply_err(r, "SLEEP ms must be 0-%d",
 		    PROTO_SLEEP_MAX_MS) == -1 ? -1 : VERB_REPLY;
-	*sleep_ms = (int)ms;
+	*ms = (int)v;
 	return reply_ok_bytes(r, NULL, 0) == -1 ? -1 : VERB_SLEEP;
+}
+
+/* CRASH and EXIT n: only with --debug-verbs, and never over UDP. */
+static int
+do_debug(const struct cmd *c, const struct verb_ctx *ctx, struct reply *r,
+    int *status)
+{
+	long long	 v;
+
+	if (!ctx->debug || ctx->udp)
+		return reply_err(r, "unknown command, try HELP") == -1 ? -1 :
+		    VERB_REPLY;
+	if (c->verb == CMD_CRASH)
+		return reply_ok(r, "crashing") == -1 ? -1 : VERB_CRASH;
+	if ((v = number_arg(c, 255)) == -1)
+		return reply_err(r, "usage: EXIT n (0-255)") == -1 ? -1 :
+		    VERB_REPLY;
+	*status = (int)v;
+	return reply_ok(r, "exiting %lld", v) == -1 ? -1 : VERB_EXIT;
 }
 
 int
 verbs_run(const struct cmd *c, const struct verb_ctx *ctx, struct reply *r,
-    int *sleep_ms)
+    int *arg)
 {
 	int	 rc;
 
 	switch (c->verb) {
 	case CMD_HELP:
-		rc = do_help(r);
+		rc = do_help(r, ctx->debug && !ctx->udp);
 		break;
 	case CMD_ECHO:
 		rc = reply_ok_bytes(r, c->args, c->argslen);
@@ -90,7 +123,7 @@ verbs_run(const struct cmd *c, const struct verb_ctx *ctx, struct reply *r,
 		if (ctx->udp)
 			rc = reply_err(r, "SLEEP is not available over UDP");
 		else
-			return do_sleep(c, r, sleep_ms);
+			return do_sleep(c, r, arg);
 		break;
 	case CMD_QUIT:
 		if (ctx->udp)
@@ -98,6 +131,9 @@ verbs_run(const struct cmd *c, const struct verb_ctx *ctx, struct reply *r,
 		else
 			return reply_ok(r, "bye") == -1 ? -1 : VERB_QUIT;
 		break;
+	case CMD_CRASH:
+	case CMD_EXIT:
+		return do_debug(c, ctx, r, arg);
 	default:
 		rc = reply_err(r, "unknown command, try HELP");
 		break;

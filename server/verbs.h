@@ -18,16 +18,22 @@ struct verb_ctx {
 	const char		*peer;
 	int64_t			 start_ms;	/* session start, monotonic */
 	int			 udp;
+	int			 debug;		/* --debug-verbs */
 };
 
 enum verb_action {
 	VERB_REPLY,	/* the reply is ready */
-	VERB_SLEEP,	/* wait *sleep_ms, then reply (already built) */
-	VERB_QUIT	/* send the reply, then close */
+	VERB_SLEEP,	/* wait *arg ms, then reply (already built) */
+	VERB_QUIT,	/* send the reply, then close */
+	VERB_CRASH,	/* send the reply, then abort() (--debug-verbs) */
+	VERB_EXIT	/* send the reply, then exit with status *arg */
 };
 
-/* Run one parsed request.  On ENOMEM returns -1. */
+/*
+ * Run one parsed request; *arg receives SLEEP's milliseconds or EXIT's
+ * status.  On ENOMEM returns -1.
+ */
 int	verbs_run(const struct cmd *, const struct verb_ctx *, struct reply *,
-	    int *sleep_ms);
+	    int *arg);
 
 #endif

@@ -82,6 +82,7 @@ assert_defaults(const struct config *cfg)
 	ck_assert_int_eq(cfg->log_style, LOG_STYLE_KV);
 	ck_assert_ptr_null(cfg->log_file);
 	ck_assert_int_eq(cfg->daemon, 0);
+	ck_assert_int_eq(cfg->debug_verbs, 0);
 	ck_assert_ptr_null(cfg->pidfile);
 }
 
@@ -126,7 +127,8 @@ END_TEST
 enum field {
 	F_NONE, F_PORT, F_UDP_PORT, F_UDP, F_BIND, F_MAX_CHILDREN, F_PER_IP,
 	F_WHEN_FULL, F_BACKLOG, F_IDLE, F_MAX_LINE, F_MAX_FRAME, F_GRACE,
-	F_UDP_RATE, F_LEVEL, F_LOG_FILE, F_DAEMON, F_PIDFILE, F_LOG_STYLE
+	F_UDP_RATE, F_LEVEL, F_LOG_FILE, F_DAEMON, F_PIDFILE, F_LOG_STYLE,
+	F_DEBUG_VERBS
 };
 
 /* One option, short or long: the words and the field it sets. */
@@ -175,6 +177,7 @@ static const struct opt_case {
 	    "/tmp/forkd.log" },
 	{ { "-d" }, F_DAEMON, 1, NULL },
 	{ { "--daemon" }, F_DAEMON, 1, NULL },
+	{ { "--debug-verbs" }, F_DEBUG_VERBS, 1, NULL },
 	{ { "--pidfile", "/tmp/forkd.pid" }, F_PIDFILE, 0, "/tmp/forkd.pid" },
 	{ { "--log-format", "kv" }, F_LOG_STYLE, LOG_STYLE_KV, NULL },
 	/* SPEC §2: kv or tcpserver. */
@@ -216,6 +219,8 @@ num_field(const struct config *cfg, enum field f)
 		return cfg->daemon;
 	case F_LOG_STYLE:
 		return cfg->log_style;
+	case F_DEBUG_VERBS:
+		return cfg->debug_verbs;
 	default:
 		ck_abort_msg("field %d is not a number", (int)f);
 	}
@@ -336,7 +341,8 @@ END_TEST
 START_TEST(test_usage_text)
 {
 	static const char *const opts[] = {
-		"-b", "-c", "-p", "-t", "--backlog", "--grace", "--log-file",
+		"-b", "-c", "-p", "-t", "--backlog", "--debug-verbs", "--grace",
+		"--log-file",
 		"--log-format", "--max-frame", "--max-line", "--no-udp",
 		"--per-ip", "--pidfile", "--udp-port", "--udp-rate",
 		"--when-full",

@@ -136,6 +136,39 @@ START_TEST(test_help)
 }
 END_TEST
 
+/* CRASH and EXIT n exist only with --debug-verbs, and never over UDP. */
+START_TEST(test_debug_verbs)
+{
+	struct verb_ctx	 dbg = tcp_ctx, dbg_udp = udp_ctx;
+	int		 arg = -1;
+
+	ck_assert_int_eq(run(&tcp_ctx, "CRASH"), VERB_REPLY);
+	ck_assert_str_eq(text, "-ERR unknown command, try HELP");
+	ck_assert_int_eq(run(&tcp_ctx, "EXIT 3"), VERB_REPLY);
+	ck_assert_str_eq(text, "-ERR unknown command, try HELP");
+	ck_assert_int_eq(run(&tcp_ctx, "HELP"), VERB_REPLY);
+	ck_assert_ptr_null(strstr(text, "CRASH"));
+
+	dbg.debug = dbg_udp.debug = 1;
+	ck_assert_int_eq(run(&dbg, "crash"), VERB_CRASH);
+	ck_assert_str_eq(text, "+OK crashing");
+	ck_assert_int_eq(run_n(&dbg, "EXIT 42", 7, &arg), VERB_EXIT);
+	ck_assert_str_eq(text, "+OK exiting 42");
+	ck_assert_int_eq(arg, 42);
+	ck_assert_int_eq(run(&dbg, "EXIT 256"), VERB_REPLY);
+	ck_assert_str_eq(text, "-ERR usage: EXIT n (0-255)");
+	ck_assert_int_eq(run(&dbg, "EXIT"), VERB_REPLY);
+	ck_assert_int_eq(run(&dbg, "HELP"), VERB_REPLY);
+	ck_assert_int_eq(count_body_lines(text, ""), 9);
+	ck_assert_ptr_nonnull(strstr(text, "\nCRASH - "));
+	ck_assert_ptr_nonnull(strstr(text, "\nEXIT n - "));
+	ck_assert_int_eq(run(&dbg_udp, "CRASH"), VERB_REPLY);
+	ck_assert_str_eq(text, "-ERR unknown command, try HELP");
+	ck_assert_int_eq(run(&dbg_udp, "HELP"), VERB_REPLY);
+	ck_assert_int_eq(count_body_lines(text, ""), 7);
+}
+END_TEST
+
 START_TEST(test_echo)
 {
 	ck_assert_int_eq(run(&tcp_ctx, "ECHO hello world"), VERB_REPLY);
@@ -378,6 +411,7 @@ verbs_suite(void)
 	tcase_add_test(tc, test_udp_refused);
 	tcase_add_test(tc, test_udp_stats);
 	tcase_add_test(tc, test_udp_others);
+	tcase_add_test(tc, test_debug_verbs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
