@@ -19,8 +19,8 @@ static int			 caught[SIG_MAX_CAUGHT + 1];
 static volatile sig_atomic_t	 flag_raised;
 static int			 flag_signo;
 
-static void
-on_signal_pipe(int signo)
+void
+sig_pipe_notify(int signo)
 {
 	unsigned char	 b = (unsigned char)signo;
 	int		 saved = errno;
@@ -62,12 +62,38 @@ sig_pipe_open(const int *signals)
 			return -1;
 	for (i = 0; signals[i] != 0 && i < SIG_MAX_CAUGHT; i++) {
 		caught[i] = signals[i];
-		if (install(signals[i], on_signal_pipe, SA_RESTART |
+		if (install(signals[i], sig_pipe_notify, SA_RESTART |
 		    (signals[i] == SIGCHLD ? SA_NOCLDSTOP : 0)) == -1)
 			return -1;
 	}
 	caught[i] = 0;
 	return sig_unblock();
+}
+
+int
+sig_catch(int signo, void (*handler)(int))
+{
+	int	 i;
+
+	for (i = 0; caught[i] != 0 && caught[i] != signo; i++)
+		continue;
+	if (i == SIG_MAX_CAUGHT)
+		return -1;
+	if (caught[i] == 0)
+		caught[i + 1] = 0;
+	caught[i] = signo;
+	return install(signo, handler, SA_RESTART |
+	    (signo == SIGCHLD ? SA_NOCLDSTOP : 0));
+}
+
+int
+sig_mask(int signo, int block)
+{
+	sigset_t	 set;
+
+	sigemptyset(&set);
+	sigaddset(&set, signo);
+	return sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 int

@@ -17,6 +17,15 @@
  * signal.  -1 with errno set.
  */
 int	sig_pipe_open(const int *signals);
+/*
+ * Catch one more signal with a handler of the caller's (full mask,
+ * SA_RESTART, SA_NOCLDSTOP for SIGCHLD); sig_pipe_close() resets it too.
+ */
+int	sig_catch(int signo, void (*handler)(int));
+/* Async-signal-safe: wake the main loop as if signo had arrived. */
+void	sig_pipe_notify(int signo);
+/* Block (block=1) or unblock one signal. */
+int	sig_mask(int signo, int block);
 /* Read end of the self-pipe, for poll(). */
 int	sig_pipe_fd(void);
 /* Write end of the self-pipe (for the trace of what a child closes). */

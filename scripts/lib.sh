@@ -174,3 +174,26 @@ fd_count() {
 fc() {
 	"$FORKC" -p "$FORKD_PORT" "$@"
 }
+
+# ---- demos --------------------------------------------------------------
+# A demo narrates by default; with -q it only asserts (for make check).
+DEMO_QUIET=0
+case "${1:-}" in
+-q) DEMO_QUIET=1 ;;
+esac
+
+# say TEXT...: narration, shown unless -q.
+say() {
+	[ "$DEMO_QUIET" -eq 1 ] || printf '%s\n' "$*"
+}
+
+# show CMD...: print the command as typed, run it, show its output (-q:
+# just run it, quietly).
+show() {
+	if [ "$DEMO_QUIET" -eq 1 ]; then
+		"$@" >/dev/null 2>&1
+	else
+		printf '$ %s\n' "$*"
+		"$@"
+	fi
+}

@@ -16,12 +16,13 @@ const char config_usage[] =
 "             [--backlog n] [--debug-verbs] [--grace secs] [--log-file path]\n"
 "             [--log-format kv|tcpserver] [--max-frame size]\n"
 "             [--max-line size] [--no-udp] [--per-ip n] [--pidfile path]\n"
-"             [--udp-port port] [--udp-rate n] [--when-full refuse|wait]\n";
+"             [--reap mode] [--udp-port port] [--udp-rate n]\n"
+"             [--when-full refuse|wait]\n";
 
 enum {
 	OPT_UDP_PORT = 256, OPT_NO_UDP, OPT_PER_IP, OPT_WHEN_FULL, OPT_BACKLOG,
 	OPT_MAX_LINE, OPT_MAX_FRAME, OPT_GRACE, OPT_UDP_RATE, OPT_LOG_FILE,
-	OPT_LOG_FORMAT, OPT_PIDFILE, OPT_DEBUG_VERBS
+	OPT_LOG_FORMAT, OPT_PIDFILE, OPT_DEBUG_VERBS, OPT_REAP
 };
 
 static const struct option longopts[] = {
@@ -43,6 +44,7 @@ static const struct option longopts[] = {
 	{ "daemon",		no_argument,	   NULL, 'd' },
 	{ "pidfile",		required_argument, NULL, OPT_PIDFILE },
 	{ "debug-verbs",	no_argument,	   NULL, OPT_DEBUG_VERBS },
+	{ "reap",		required_argument, NULL, OPT_REAP },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -189,6 +191,13 @@ apply(struct config *cfg, int ch, const char *arg, char *errmsg)
 		break;
 	case OPT_DEBUG_VERBS:
 		cfg->debug_verbs = 1;
+		break;
+	case OPT_REAP:
+		if (reaper_mode_parse(arg, &cfg->reap) == -1) {
+			snprintf(errmsg, CONFIG_ERR_MAX, "reap must be selfpipe, "
+			    "handler, blocked or wait-bug: %s", arg);
+			return -1;
+		}
 		break;
 	case 'v':
 		if (cfg->log_level < LOG_LVL_TRACE)

@@ -7,6 +7,7 @@
 #define CONFIG_H
 
 #include "log.h"
+#include "reaper.h"
 
 enum when_full { WHEN_FULL_REFUSE, WHEN_FULL_WAIT };
 
@@ -29,6 +30,7 @@ struct config {
 	const char	*log_file;	/* NULL: stderr (syslog with -d) */
 	int		 daemon;
 	int		 debug_verbs;	/* CRASH and EXIT n */
+	enum reap_mode	 reap;		/* --reap */
 	const char	*pidfile;
 };
 

@@ -20,6 +20,7 @@
 #include "proctitle.h"
 #include "netio.h"
 #include "proto.h"
+#include "reaper.h"
 #include "session.h"
 #include "sig.h"
 #include "udp_worker.h"
@@ -29,6 +30,7 @@
 #define UDP_DELAY_MIN	100	/* UDP worker restart back-off, ms */
 #define UDP_DELAY_MAX	5000
 #define UDP_STABLE_MS	10000	/* a worker this old resets the back-off */
+#define KILL_SWEEP_MS	100	/* after SIGKILL, reap at least this often */
 
 enum phase { RUNNING, DRAINING, KILLING };
 
@@ -289,42 +291,46 @@ spawn_child(struct listener *l, int fd, const struct sockaddr *peer,
 	    "closed=%d what=connected-socket", (long)pid, fd);
 }
 
-/* Reap every child that has exited: one SIGCHLD may stand for many. */
+/* One child has been reaped (by whichever --reap strategy): account. */
+static void
+child_exited(pid_t pid, int st, void *arg)
+{
+	struct listener	*l = arg;
+	struct sb_slot	*slot;
+	char		 why[64];
+
+	if (pid == l->udp.pid) {
+		udp_exited(l, st);
+		return;
+	}
+	if ((slot = scoreboard_find(l->sb, pid)) == NULL)
+		return;
+	bump(WIFSIGNALED(st) ? &l->sb->c->reaped_signal :
+	    &l->sb->c->reaped_exit);
+	exitcode_describe(st, why, sizeof(why));
+	scoreboard_release(l->sb, slot);
+	title(l);
+	if (tcpserver_style()) {
+		tcpserver_end(pid, st);
+		tcpserver_status(l);
+		return;
+	}
+	log_event(LOG_LVL_INFO, "reap", "conn=%llu child=%ld %s "
+	    "duration=%.3fs children=%d/%d", (unsigned long long)slot->conn,
+	    (long)pid, why, (double)(clock_ms() - slot->start_ms) / 1000,
+	    children(l), l->cfg->max_children);
+}
+
+/*
+ * A SIGCHLD woke us: collect what has exited.  Once the shutdown kills,
+ * sweep too, so that even --reap wait-bug leaves no zombie behind.
+ */
 static void
 reap(struct listener *l)
 {
-	struct sb_slot	*slot;
-	char		 why[64];
-	pid_t		 pid;
-	int		 st;
-
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		log_event(LOG_LVL_TRACE, "trace", "step=waitpid pid=%ld",
-		    (long)pid);
-		if (pid == l->udp.pid) {
-			udp_exited(l, st);
-			continue;
-		}
-		if ((slot = scoreboard_find(l->sb, pid)) == NULL)
-			continue;
-		bump(WIFSIGNALED(st) ? &l->sb->c->reaped_signal :
-		    &l->sb->c->reaped_exit);
-		exitcode_describe(st, why, sizeof(why));
-		scoreboard_release(l->sb, slot);
-		title(l);
-		if (tcpserver_style()) {
-			tcpserver_end(pid, st);
-			tcpserver_status(l);
-			continue;
-		}
-		log_event(LOG_LVL_INFO, "reap", "conn=%llu child=%ld %s "
-		    "duration=%.3fs children=%d/%d",
-		    (unsigned long long)slot->conn, (long)pid, why,
-		    (double)(clock_ms() - slot->start_ms) / 1000, children(l),
-		    l->cfg->max_children);
-	}
-	log_event(LOG_LVL_TRACE, "trace", "step=waitpid result=%s",
-	    pid == 0 ? "none-exited" : "no-children");
+	reaper_collect(child_exited, l);
+	if (l->phase == KILLING)
+		reaper_sweep(child_exited, l);
 }
 
 /* ---- accepting --------------------------------------------------- */
@@ -596,6 +602,8 @@ next_timeout(const struct listener *l)
 		t = l->paused_until;
 	if (l->phase == DRAINING && l->grace_end < t)
 		t = l->grace_end;
+	if (l->phase == KILLING)	/* sweep until every child is gone */
+		return KILL_SWEEP_MS;
 	return t == INT64_MAX ? -1 : clock_until(t);
 }
 
@@ -610,6 +618,8 @@ run_timers(struct listener *l)
 		l->paused_until = 0;
 	if (l->phase == DRAINING && now >= l->grace_end)
 		begin_kill(l);
+	if (l->phase == KILLING)
+		reaper_sweep(child_exited, l);
 }
 
 static int
@@ -622,9 +632,10 @@ int
 listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
     struct scoreboard *sb)
 {
-	static const int	 sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, 0 };
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	struct listener		 l;
 	struct pollfd		 pfd[2];
+	int			 rc;
 
 	memset(&l, 0, sizeof(l));
 	l.cfg = cfg;
@@ -632,7 +643,8 @@ listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
 	l.udp_fd = udp_fd;
 	l.sb = sb;
 	atomic_store(&sb->c->listener_pid, getpid());
-	if (sig_pipe_open(sigs) == -1) {
+	if (sig_pipe_open(sigs) == -1 ||
+	    reaper_init(cfg->reap, cfg->max_children + 2) == -1) {
 		log_event(LOG_LVL_WARN, "stop", "error=\"signals: %s\"",
 		    strerror(errno));
 		return 1;
@@ -647,7 +659,10 @@ listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
 		pfd[1].fd = accepting(&l) ? l.tcp_fd : -1;
 		pfd[0].events = pfd[1].events = POLLIN;
 		pfd[0].revents = pfd[1].revents = 0;
-		if (poll(pfd, 2, next_timeout(&l)) == -1 && errno != EINTR) {
+		reaper_wait_begin();
+		rc = poll(pfd, 2, next_timeout(&l));
+		reaper_wait_end();
+		if (rc == -1 && errno != EINTR) {
 			log_event(LOG_LVL_WARN, "poll-error", "error=\"%s\"",
 			    strerror(errno));
 			(void)sleep(1);

@@ -83,6 +83,7 @@ assert_defaults(const struct config *cfg)
 	ck_assert_ptr_null(cfg->log_file);
 	ck_assert_int_eq(cfg->daemon, 0);
 	ck_assert_int_eq(cfg->debug_verbs, 0);
+	ck_assert_int_eq(cfg->reap, REAP_SELFPIPE);
 	ck_assert_ptr_null(cfg->pidfile);
 }
 
@@ -128,7 +129,7 @@ enum field {
 	F_NONE, F_PORT, F_UDP_PORT, F_UDP, F_BIND, F_MAX_CHILDREN, F_PER_IP,
 	F_WHEN_FULL, F_BACKLOG, F_IDLE, F_MAX_LINE, F_MAX_FRAME, F_GRACE,
 	F_UDP_RATE, F_LEVEL, F_LOG_FILE, F_DAEMON, F_PIDFILE, F_LOG_STYLE,
-	F_DEBUG_VERBS
+	F_DEBUG_VERBS, F_REAP
 };
 
 /* One option, short or long: the words and the field it sets. */
@@ -178,6 +179,10 @@ static const struct opt_case {
 	{ { "-d" }, F_DAEMON, 1, NULL },
 	{ { "--daemon" }, F_DAEMON, 1, NULL },
 	{ { "--debug-verbs" }, F_DEBUG_VERBS, 1, NULL },
+	{ { "--reap", "selfpipe" }, F_REAP, REAP_SELFPIPE, NULL },
+	{ { "--reap", "handler" }, F_REAP, REAP_HANDLER, NULL },
+	{ { "--reap", "blocked" }, F_REAP, REAP_BLOCKED, NULL },
+	{ { "--reap", "wait-bug" }, F_REAP, REAP_WAIT_BUG, NULL },
 	{ { "--pidfile", "/tmp/forkd.pid" }, F_PIDFILE, 0, "/tmp/forkd.pid" },
 	{ { "--log-format", "kv" }, F_LOG_STYLE, LOG_STYLE_KV, NULL },
 	/* SPEC §2: kv or tcpserver. */
@@ -221,6 +226,8 @@ num_field(const struct config *cfg, enum field f)
 		return cfg->log_style;
 	case F_DEBUG_VERBS:
 		return cfg->debug_verbs;
+	case F_REAP:
+		return cfg->reap;
 	default:
 		ck_abort_msg("field %d is not a number", (int)f);
 	}
@@ -342,7 +349,7 @@ START_TEST(test_usage_text)
 {
 	static const char *const opts[] = {
 		"-b", "-c", "-p", "-t", "--backlog", "--debug-verbs", "--grace",
-		"--log-file",
+		"--log-file", "--reap",
 		"--log-format", "--max-frame", "--max-line", "--no-udp",
 		"--per-ip", "--pidfile", "--udp-port", "--udp-rate",
 		"--when-full",
@@ -386,6 +393,7 @@ static const char *const bad_cases[][3] = {
 	{ "--when-full", "maybe" },
 	{ "--when-full", "" },
 	{ "--log-format", "json" },
+	{ "--reap", "sometimes" },
 };
 
 START_TEST(test_bad_value)
