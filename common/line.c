@@ -113,6 +113,12 @@ line_feed(struct line_decoder *d, const void *in, size_t n, size_t *used)
 }
 
 int
+line_partial(const struct line_decoder *d)
+{
+	return !d->ready && (d->len > 0 || d->state != ST_DATA);
+}
+
+int
 line_finish(struct line_decoder *d)
 {
 	if (d->ready || d->len == 0)

@@ -34,6 +34,8 @@ void	line_init(struct line_decoder *, char *line, size_t max);
  */
 enum line_status line_feed(struct line_decoder *, const void *in, size_t n,
 	    size_t *used);
+/* 1 while part of a line (or of a telnet command) has been fed. */
+int	line_partial(const struct line_decoder *);
 /*
  * At end of input: 1 if an unterminated line is pending (it is then in
  * d->line[0..d->len) and counts as ready), else 0.

@@ -23,5 +23,6 @@
 #define PROTO_BUSY		"server busy"
 #define PROTO_SHUTDOWN		"server shutting down"
 #define PROTO_IDLE		"idle timeout"
+#define PROTO_REQ_TIMEOUT	"request timeout"
 
 #endif

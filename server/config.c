@@ -16,13 +16,14 @@ const char config_usage[] =
 "             [--backlog n] [--debug-verbs] [--grace secs] [--log-file path]\n"
 "             [--log-format kv|tcpserver] [--max-frame size]\n"
 "             [--max-line size] [--no-udp] [--per-ip n] [--pidfile path]\n"
-"             [--reap mode] [--udp-port port] [--udp-rate n]\n"
-"             [--when-full refuse|wait]\n";
+"             [--reap mode] [--request-timeout secs] [--udp-port port]\n"
+"             [--udp-rate n] [--when-full refuse|wait] [--write-timeout secs]\n";
 
 enum {
 	OPT_UDP_PORT = 256, OPT_NO_UDP, OPT_PER_IP, OPT_WHEN_FULL, OPT_BACKLOG,
 	OPT_MAX_LINE, OPT_MAX_FRAME, OPT_GRACE, OPT_UDP_RATE, OPT_LOG_FILE,
-	OPT_LOG_FORMAT, OPT_PIDFILE, OPT_DEBUG_VERBS, OPT_REAP
+	OPT_LOG_FORMAT, OPT_PIDFILE, OPT_DEBUG_VERBS, OPT_REAP,
+	OPT_REQUEST_TIMEOUT, OPT_WRITE_TIMEOUT
 };
 
 static const struct option longopts[] = {
@@ -45,6 +46,8 @@ static const struct option longopts[] = {
 	{ "pidfile",		required_argument, NULL, OPT_PIDFILE },
 	{ "debug-verbs",	no_argument,	   NULL, OPT_DEBUG_VERBS },
 	{ "reap",		required_argument, NULL, OPT_REAP },
+	{ "request-timeout",	required_argument, NULL, OPT_REQUEST_TIMEOUT },
+	{ "write-timeout",	required_argument, NULL, OPT_WRITE_TIMEOUT },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -64,6 +67,8 @@ config_defaults(struct config *cfg)
 	cfg->when_full = WHEN_FULL_REFUSE;
 	cfg->backlog = 128;
 	cfg->idle_ms = 300 * 1000;
+	cfg->request_ms = 30 * 1000;
+	cfg->write_ms = 30 * 1000;
 	cfg->max_line = PROTO_MAX_LINE;
 	cfg->max_frame = PROTO_MAX_FRAME;
 	cfg->grace_ms = 5 * 1000;
@@ -102,6 +107,8 @@ static const struct numopt
     o_per_ip = { "per-ip", 'n', 0, 1000000 },
     o_backlog = { "backlog", 'n', 1, 65535 },
     o_idle = { "idle-timeout", 't', 1, 86400 * 1000LL },
+    o_request = { "request-timeout", 't', 1, 86400 * 1000LL },
+    o_write = { "write-timeout", 't', 1, 86400 * 1000LL },
     o_line = { "max-line", 's', 1, PROTO_FRAME_LIMIT - 1 },
     o_frame = { "max-frame", 's', 1, PROTO_FRAME_LIMIT - 1 },
     o_grace = { "grace", 't', 0, 3600 * 1000LL },
@@ -158,6 +165,10 @@ apply(struct config *cfg, int ch, const char *arg, char *errmsg)
 		break;
 	case 't':
 		return number(&o_idle, arg, &cfg->idle_ms, errmsg);
+	case OPT_REQUEST_TIMEOUT:
+		return number(&o_request, arg, &cfg->request_ms, errmsg);
+	case OPT_WRITE_TIMEOUT:
+		return number(&o_write, arg, &cfg->write_ms, errmsg);
 	case OPT_MAX_LINE:
 		return number(&o_line, arg, &cfg->max_line, errmsg);
 	case OPT_MAX_FRAME:

@@ -21,6 +21,8 @@ struct config {
 	enum when_full	 when_full;
 	int		 backlog;
 	long long	 idle_ms;
+	long long	 request_ms;	/* a request must arrive within this */
+	long long	 write_ms;	/* a reply must be taken within this */
 	long long	 max_line;
 	long long	 max_frame;
 	long long	 grace_ms;

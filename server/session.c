@@ -41,6 +41,7 @@ struct session {
 	struct reply		 reply;
 	struct verb_ctx		 ctx;
 	int64_t			 idle_deadline;
+	int64_t			 request_deadline; /* 0: no partial request */
 	int			 eof;
 	int			 quit;
 	int			 exit_status;	/* EXIT n, or -1 */
@@ -53,6 +54,8 @@ static const char *const end_names[] = {
 	[SESSION_TOO_LONG] = "too-long",
 	[SESSION_RESET] = "peer-reset",
 	[SESSION_SHUTDOWN] = "shutdown",
+	[SESSION_REQUEST_TIMEOUT] = "request-timeout",
+	[SESSION_WRITE_TIMEOUT] = "write-timeout",
 };
 
 const char *
@@ -104,8 +107,9 @@ flush(struct session *s)
 	    s->fd, done, rc == -1 ? " error=1" : "");
 	count(&s->slot->bytes_out, done);
 	buf_clear(&s->out);
-	if (rc == -1)
-		return SESSION_RESET;
+	if (rc == -1)	/* EAGAIN: SO_SNDTIMEO ran out, the peer stopped reading */
+		return errno == EAGAIN || errno == EWOULDBLOCK ?
+		    SESSION_WRITE_TIMEOUT : SESSION_RESET;
 	touch(s);
 	return 0;
 }
@@ -125,10 +129,12 @@ queue_reply(struct session *s)
 static int
 say_error(struct session *s, const char *text, int end)
 {
+	int	 rc;
+
 	if (reply_err(&s->reply, "%s", text) == -1)
 		return SESSION_FAILED;
-	if (queue_reply(s) != 0 || flush(s) != 0)
-		return SESSION_RESET;
+	if ((rc = queue_reply(s)) != 0 || (rc = flush(s)) != 0)
+		return rc;
 	return end;
 }
 
@@ -285,6 +291,26 @@ receive(struct session *s)
 	return 0;
 }
 
+/*
+ * The nearer of the two deadlines.  The idle one moves with every byte;
+ * the request one starts with a request's first byte and does not move,
+ * so a client trickling a byte at a time (slowloris) is still cut off.
+ */
+static int64_t
+next_deadline(struct session *s)
+{
+	int	 partial = s->mode == MODE_FRAME ? buf_used(&s->in) > 0 :
+	    s->mode == MODE_LINE && line_partial(&s->ld);
+
+	if (!partial)
+		s->request_deadline = 0;
+	else if (s->request_deadline == 0)
+		s->request_deadline = clock_ms() + s->cfg->request_ms;
+	if (s->request_deadline != 0 && s->request_deadline < s->idle_deadline)
+		return s->request_deadline;
+	return s->idle_deadline;
+}
+
 /* The session's main loop: answer, then wait for input, a signal or idle. */
 static int
 converse(struct session *s)
@@ -302,7 +328,11 @@ converse(struct session *s)
 		if (s->eof)
 			return SESSION_CLOSED;
 		set_state(s, SB_READING);
-		r = sig_wait_fd(s->fd, clock_until(s->idle_deadline));
+		r = sig_wait_fd(s->fd, clock_until(next_deadline(s)));
+		if (r == 0 && s->request_deadline != 0 &&
+		    clock_ms() >= s->request_deadline)
+			return say_error(s, PROTO_REQ_TIMEOUT,
+			    SESSION_REQUEST_TIMEOUT);
 		if (r == 0)
 			return say_error(s, PROTO_IDLE, SESSION_IDLE);
 		if (r == 1 && (end = receive(s)) != 0)
@@ -351,6 +381,7 @@ session_init(struct session *s, int fd, const struct config *cfg,
 	s->state = SB_FREE;
 	s->eof = s->quit = 0;
 	s->exit_status = -1;
+	s->request_deadline = 0;
 	s->in = (struct buf)BUF_INIT;
 	s->out = (struct buf)BUF_INIT;
 	s->reply = (struct reply)REPLY_INIT;
@@ -361,8 +392,8 @@ session_init(struct session *s, int fd, const struct config *cfg,
 	s->ctx.udp = 0;
 	s->ctx.debug = cfg->debug_verbs;
 	/* A client that never reads must not hold a child forever. */
-	tv.tv_sec = (time_t)(cfg->idle_ms / 1000);
-	tv.tv_usec = (suseconds_t)(cfg->idle_ms % 1000) * 1000;
+	tv.tv_sec = (time_t)(cfg->write_ms / 1000);
+	tv.tv_usec = (suseconds_t)(cfg->write_ms % 1000) * 1000;
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	touch(s);
 }

@@ -19,7 +19,9 @@ enum session_end {
 	SESSION_IDLE = 10,	/* idle timeout */
 	SESSION_TOO_LONG = 11,	/* line or frame over the cap */
 	SESSION_RESET = 12,	/* peer reset or vanished mid-write */
-	SESSION_SHUTDOWN = 13	/* server shut down */
+	SESSION_SHUTDOWN = 13,	/* server shut down */
+	SESSION_REQUEST_TIMEOUT = 14, /* a request took too long to arrive */
+	SESSION_WRITE_TIMEOUT = 15 /* the client stopped reading replies */
 };
 
 /*

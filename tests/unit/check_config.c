@@ -84,6 +84,8 @@ assert_defaults(const struct config *cfg)
 	ck_assert_int_eq(cfg->daemon, 0);
 	ck_assert_int_eq(cfg->debug_verbs, 0);
 	ck_assert_int_eq(cfg->reap, REAP_SELFPIPE);
+	ck_assert_int_eq(cfg->request_ms, 30000);
+	ck_assert_int_eq(cfg->write_ms, 30000);
 	ck_assert_ptr_null(cfg->pidfile);
 }
 
@@ -129,7 +131,7 @@ enum field {
 	F_NONE, F_PORT, F_UDP_PORT, F_UDP, F_BIND, F_MAX_CHILDREN, F_PER_IP,
 	F_WHEN_FULL, F_BACKLOG, F_IDLE, F_MAX_LINE, F_MAX_FRAME, F_GRACE,
 	F_UDP_RATE, F_LEVEL, F_LOG_FILE, F_DAEMON, F_PIDFILE, F_LOG_STYLE,
-	F_DEBUG_VERBS, F_REAP
+	F_DEBUG_VERBS, F_REAP, F_REQUEST, F_WRITE
 };
 
 /* One option, short or long: the words and the field it sets. */
@@ -180,6 +182,8 @@ static const struct opt_case {
 	{ { "--daemon" }, F_DAEMON, 1, NULL },
 	{ { "--debug-verbs" }, F_DEBUG_VERBS, 1, NULL },
 	{ { "--reap", "selfpipe" }, F_REAP, REAP_SELFPIPE, NULL },
+	{ { "--request-timeout", "2.5" }, F_REQUEST, 2500, NULL },
+	{ { "--write-timeout", "1" }, F_WRITE, 1000, NULL },
 	{ { "--reap", "handler" }, F_REAP, REAP_HANDLER, NULL },
 	{ { "--reap", "blocked" }, F_REAP, REAP_BLOCKED, NULL },
 	{ { "--reap", "wait-bug" }, F_REAP, REAP_WAIT_BUG, NULL },
@@ -228,6 +232,10 @@ num_field(const struct config *cfg, enum field f)
 		return cfg->debug_verbs;
 	case F_REAP:
 		return cfg->reap;
+	case F_REQUEST:
+		return cfg->request_ms;
+	case F_WRITE:
+		return cfg->write_ms;
 	default:
 		ck_abort_msg("field %d is not a number", (int)f);
 	}
@@ -349,7 +357,7 @@ START_TEST(test_usage_text)
 {
 	static const char *const opts[] = {
 		"-b", "-c", "-p", "-t", "--backlog", "--debug-verbs", "--grace",
-		"--log-file", "--reap",
+		"--log-file", "--reap", "--request-timeout", "--write-timeout",
 		"--log-format", "--max-frame", "--max-line", "--no-udp",
 		"--per-ip", "--pidfile", "--udp-port", "--udp-rate",
 		"--when-full",

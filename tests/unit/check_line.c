@@ -93,6 +93,26 @@ assert_one(const char *in, size_t n, size_t want_used, const char *want,
 	ck_assert_mem_eq(d.line, want, wlen);
 }
 
+/* line_partial: what the request deadline watches. */
+START_TEST(test_partial)
+{
+	struct line_decoder	 d;
+	char			 buf[16];
+	size_t			 used;
+
+	line_init(&d, buf, sizeof(buf));
+	ck_assert_int_eq(line_partial(&d), 0);
+	ck_assert_int_eq(line_feed(&d, "EC", 2, &used), LINE_MORE);
+	ck_assert_int_eq(line_partial(&d), 1);
+	ck_assert_int_eq(line_feed(&d, "HO\n", 3, &used), LINE_READY);
+	ck_assert_int_eq(line_partial(&d), 0);
+	ck_assert_int_eq(line_feed(&d, "\377", 1, &used), LINE_MORE);
+	ck_assert_int_eq(line_partial(&d), 1);	/* half a telnet command */
+	ck_assert_int_eq(line_feed(&d, "\361", 1, &used), LINE_MORE);
+	ck_assert_int_eq(line_partial(&d), 0);	/* IAC NOP: nothing left */
+}
+END_TEST
+
 START_TEST(test_lf)
 {
 	assert_one("hello\n", 6, 6, "hello", 5);
@@ -510,6 +530,7 @@ line_suite(void)
 	tc = tcase_create("Core");
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_lf);
+	tcase_add_test(tc, test_partial);
 	tcase_add_test(tc, test_crlf);
 	tcase_add_test(tc, test_crnul);
 	tcase_add_test(tc, test_lone_cr_dropped);
