@@ -17,7 +17,7 @@ COMMON_SRC = common/buf.c common/clock.c common/cmd.c common/frame.c \
 	     common/line.c common/log.c common/netio.c common/parse.c \
 	     common/reply.c common/sig.c common/sock.c
 SERVER_SRC = server/config.c server/daemon.c server/exitcode.c \
-	     server/fds.c server/listener.c server/proctitle.c \
+	     server/fds.c server/listener.c server/privs.c server/proctitle.c \
 	     server/ratelimit.c server/reaper.c server/scoreboard.c \
 	     server/session.c server/udp_worker.c server/verbs.c
 CLIENT_SRC = client/client.c client/options.c client/stats.c client/watch.c

@@ -62,8 +62,7 @@ sig_pipe_open(const int *signals)
 			return -1;
 	for (i = 0; signals[i] != 0 && i < SIG_MAX_CAUGHT; i++) {
 		caught[i] = signals[i];
-		if (install(signals[i], sig_pipe_notify, SA_RESTART |
-		    (signals[i] == SIGCHLD ? SA_NOCLDSTOP : 0)) == -1)
+		if (install(signals[i], sig_pipe_notify, SA_RESTART) == -1)
 			return -1;
 	}
 	caught[i] = 0;
@@ -82,8 +81,12 @@ sig_catch(int signo, void (*handler)(int))
 	if (caught[i] == 0)
 		caught[i + 1] = 0;
 	caught[i] = signo;
-	return install(signo, handler, SA_RESTART |
-	    (signo == SIGCHLD ? SA_NOCLDSTOP : 0));
+	/*
+	 * No SA_NOCLDSTOP: the listener wants a SIGCHLD when a child stops
+	 * too, to notice a stopped UDP worker (the reap loops never report
+	 * stopped children, so for them it is only a wake-up).
+	 */
+	return install(signo, handler, SA_RESTART);
 }
 
 int

@@ -13,13 +13,14 @@
 
 /*
  * Create the self-pipe and route each signal of the 0-terminated list
- * into it (full mask, SA_NOCLDSTOP, SA_RESTART), then unblock every
+ * into it (full mask, SA_RESTART), then unblock every
  * signal.  -1 with errno set.
  */
 int	sig_pipe_open(const int *signals);
 /*
  * Catch one more signal with a handler of the caller's (full mask,
- * SA_RESTART, SA_NOCLDSTOP for SIGCHLD); sig_pipe_close() resets it too.
+ * SA_RESTART; SIGCHLD also for stopped children); sig_pipe_close() resets
+ * it too.
  */
 int	sig_catch(int signo, void (*handler)(int));
 /* Async-signal-safe: wake the main loop as if signo had arrived. */

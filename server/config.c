@@ -17,13 +17,14 @@ const char config_usage[] =
 "             [--log-format kv|tcpserver] [--max-frame size]\n"
 "             [--max-line size] [--no-udp] [--per-ip n] [--pidfile path]\n"
 "             [--reap mode] [--request-timeout secs] [--udp-port port]\n"
-"             [--udp-rate n] [--when-full refuse|wait] [--write-timeout secs]\n";
+"             [--udp-rate n] [--user name] [--when-full refuse|wait]\n"
+"             [--write-timeout secs]\n";
 
 enum {
 	OPT_UDP_PORT = 256, OPT_NO_UDP, OPT_PER_IP, OPT_WHEN_FULL, OPT_BACKLOG,
 	OPT_MAX_LINE, OPT_MAX_FRAME, OPT_GRACE, OPT_UDP_RATE, OPT_LOG_FILE,
 	OPT_LOG_FORMAT, OPT_PIDFILE, OPT_DEBUG_VERBS, OPT_REAP,
-	OPT_REQUEST_TIMEOUT, OPT_WRITE_TIMEOUT
+	OPT_REQUEST_TIMEOUT, OPT_WRITE_TIMEOUT, OPT_USER
 };
 
 static const struct option longopts[] = {
@@ -48,6 +49,7 @@ static const struct option longopts[] = {
 	{ "reap",		required_argument, NULL, OPT_REAP },
 	{ "request-timeout",	required_argument, NULL, OPT_REQUEST_TIMEOUT },
 	{ "write-timeout",	required_argument, NULL, OPT_WRITE_TIMEOUT },
+	{ "user",		required_argument, NULL, OPT_USER },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -199,6 +201,9 @@ apply(struct config *cfg, int ch, const char *arg, char *errmsg)
 		break;
 	case OPT_PIDFILE:
 		cfg->pidfile = arg;
+		break;
+	case OPT_USER:
+		cfg->user = arg;
 		break;
 	case OPT_DEBUG_VERBS:
 		cfg->debug_verbs = 1;

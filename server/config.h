@@ -34,6 +34,7 @@ struct config {
 	int		 debug_verbs;	/* CRASH and EXIT n */
 	enum reap_mode	 reap;		/* --reap */
 	const char	*pidfile;
+	const char	*user;		/* --user: drop root to this user */
 };
 
 enum config_result {

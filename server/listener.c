@@ -322,6 +322,24 @@ child_exited(pid_t pid, int st, void *arg)
 }
 
 /*
+ * A stopped worker answers nobody and never dies, so it would never be
+ * restarted: treat it as dead.  SIGKILL works on a stopped process, and
+ * its reap then takes the usual restart path.
+ */
+static void
+udp_check_stopped(struct listener *l)
+{
+	int	 st;
+
+	if (l->udp.pid == 0 || waitpid(l->udp.pid, &st, WNOHANG | WUNTRACED)
+	    != l->udp.pid || !WIFSTOPPED(st))
+		return;
+	log_event(LOG_LVL_WARN, "udp-stopped", "pid=%ld signal=%d action=kill",
+	    (long)l->udp.pid, WSTOPSIG(st));
+	(void)kill(l->udp.pid, SIGKILL);
+}
+
+/*
  * A SIGCHLD woke us: collect what has exited.  Once the shutdown kills,
  * sweep too, so that even --reap wait-bug leaves no zombie behind.
  */
@@ -329,6 +347,7 @@ static void
 reap(struct listener *l)
 {
 	reaper_collect(child_exited, l);
+	udp_check_stopped(l);
 	if (l->phase == KILLING)
 		reaper_sweep(child_exited, l);
 }

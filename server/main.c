@@ -16,6 +16,7 @@
 #include "fds.h"
 #include "listener.h"
 #include "log.h"
+#include "privs.h"
 #include "proctitle.h"
 #include "proto.h"
 #include "scoreboard.h"
@@ -28,9 +29,13 @@ struct sockets {
 	int	 udp;
 };
 
+static int	detached;	/* after -d, stderr is /dev/null */
+
 static void
 die(const char *what, const char *why)
 {
+	if (detached)
+		log_event(LOG_LVL_WARN, "stop", "error=\"%s: %s\"", what, why);
 	fprintf(stderr, "forkd: %s: %s\n", what, why);
 	exit(1);
 }
@@ -101,11 +106,33 @@ open_sockets(const struct config *cfg, struct sockets *s)
 	die(what, why);
 }
 
+/*
+ * With --user, drop root now that the sockets are bound; without it,
+ * running as root is allowed but said once.
+ */
+static void
+drop_privileges(const struct config *cfg)
+{
+	const char	*why;
+
+	if (cfg->user != NULL) {
+		if (geteuid() != 0)
+			die("--user", "needs forkd to be started as root");
+		if (privs_drop(cfg->user, &why) == -1)
+			die(cfg->user, why);
+		log_event(LOG_LVL_INFO, "privileges", "user=%s uid=%ld gid=%ld",
+		    cfg->user, (long)getuid(), (long)getgid());
+	} else if (geteuid() == 0)
+		log_event(LOG_LVL_WARN, "privileges", "user=root "
+		    "warning=\"serving clients as root; use --user NAME\"");
+}
+
 static void
 start_daemon(const struct config *cfg)
 {
 	if (cfg->daemon && daemon_detach() == -1)
 		die("daemon", strerror(errno));
+	detached = cfg->daemon;
 	if (cfg->pidfile != NULL && daemon_pidfile_write(cfg->pidfile) == -1)
 		die(cfg->pidfile, strerror(errno));
 }
@@ -148,6 +175,7 @@ main(int argc, char **argv)
 	log_set_style(cfg.log_style);
 	open_sockets(&cfg, &s);
 	start_daemon(&cfg);
+	drop_privileges(&cfg);
 	if (scoreboard_open(&sb, cfg.max_children) == -1)
 		die("scoreboard", strerror(errno));
 	/* Nothing below writes through stdio: no buffer to copy into children. */

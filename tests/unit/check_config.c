@@ -131,7 +131,7 @@ enum field {
 	F_NONE, F_PORT, F_UDP_PORT, F_UDP, F_BIND, F_MAX_CHILDREN, F_PER_IP,
 	F_WHEN_FULL, F_BACKLOG, F_IDLE, F_MAX_LINE, F_MAX_FRAME, F_GRACE,
 	F_UDP_RATE, F_LEVEL, F_LOG_FILE, F_DAEMON, F_PIDFILE, F_LOG_STYLE,
-	F_DEBUG_VERBS, F_REAP, F_REQUEST, F_WRITE
+	F_DEBUG_VERBS, F_REAP, F_REQUEST, F_WRITE, F_USER
 };
 
 /* One option, short or long: the words and the field it sets. */
@@ -188,6 +188,7 @@ static const struct opt_case {
 	{ { "--reap", "blocked" }, F_REAP, REAP_BLOCKED, NULL },
 	{ { "--reap", "wait-bug" }, F_REAP, REAP_WAIT_BUG, NULL },
 	{ { "--pidfile", "/tmp/forkd.pid" }, F_PIDFILE, 0, "/tmp/forkd.pid" },
+	{ { "--user", "nobody" }, F_USER, 0, "nobody" },
 	{ { "--log-format", "kv" }, F_LOG_STYLE, LOG_STYLE_KV, NULL },
 	/* SPEC §2: kv or tcpserver. */
 	{ { "--log-format", "tcpserver" }, F_LOG_STYLE, LOG_STYLE_TCPSERVER,
@@ -265,6 +266,9 @@ START_TEST(test_option)
 		break;
 	case F_PIDFILE:
 		ck_assert_pstr_eq(cfg.pidfile, oc->str);
+		break;
+	case F_USER:
+		ck_assert_pstr_eq(cfg.user, oc->str);
 		break;
 	default:
 		ck_assert_msg(num_field(&cfg, oc->field) == oc->num,
@@ -358,6 +362,7 @@ START_TEST(test_usage_text)
 	static const char *const opts[] = {
 		"-b", "-c", "-p", "-t", "--backlog", "--debug-verbs", "--grace",
 		"--log-file", "--reap", "--request-timeout", "--write-timeout",
+		"--user",
 		"--log-format", "--max-frame", "--max-line", "--no-udp",
 		"--per-ip", "--pidfile", "--udp-port", "--udp-rate",
 		"--when-full",
