@@ -162,11 +162,19 @@ format_text(char *out, size_t size, const char *prefix, const char *fmt,
 static void
 emit(enum log_level level, char *line, size_t n)
 {
-	size_t	 skip;
+	const char	*p;
+	size_t		 skip;
 
 	if (lg.use_syslog) {
-		/* syslog adds its own time and ident[pid]. */
-		skip = strcspn(line, "]") + 2;
+		/*
+		 * syslog adds its own time and ident[pid]: drop ours, which is
+		 * "TIME ident[pid] " (kv) or "ident: " (tcpserver).  The first
+		 * "] " is ours: the time and the ident have no "]".
+		 */
+		if (lg.style == LOG_STYLE_KV && (p = strstr(line, "] ")) != NULL)
+			skip = (size_t)(p - line) + 2;
+		else
+			skip = strlen(lg.ident) + 2;
 		line[n - 1] = '\0';
 		syslog(level == LOG_LVL_WARN ? LOG_WARNING : LOG_INFO, "%s",
 		    skip < n ? line + skip : line);

@@ -483,6 +483,8 @@ note_wait(struct listener *l)
 	if (full == l->waiting)
 		return;
 	l->waiting = full;
+	if (l->phase != RUNNING)	/* draining: nothing resumes */
+		return;
 	if (full)
 		log_event(LOG_LVL_WARN, "pause", "reason=busy children=%d/%d",
 		    children(l), l->cfg->max_children);

@@ -403,6 +403,7 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
     struct sb_slot *slot)
 {
 	struct session	 s;
+	const char	*why;
 	char		*line;
 	int		 end;
 
@@ -427,12 +428,14 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
 		(void)close(fd);
 		log_event(LOG_LVL_TRACE, "trace", "step=close fd=%d", fd);
 	}
-	if (s.exit_status >= 0 && end == SESSION_CLOSED)
-		end = s.exit_status;
+	why = session_end_name(end);
+	if (s.exit_status >= 0 && end == SESSION_CLOSED) {
+		end = s.exit_status;	/* EXIT n, and its reply went out */
+		why = "exit-verb";
+	}
 	log_event(LOG_LVL_DEBUG, "session-end", "conn=%llu reason=%s "
 	    "requests=%llu bytes_in=%llu bytes_out=%llu duration=%.3fs",
-	    (unsigned long long)slot->conn, s.exit_status >= 0 ? "exit-verb" :
-	    session_end_name(end),
+	    (unsigned long long)slot->conn, why,
 	    (unsigned long long)slot->requests,
 	    (unsigned long long)slot->bytes_in,
 	    (unsigned long long)slot->bytes_out,
