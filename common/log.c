@@ -98,29 +98,23 @@ log_enabled(enum log_level level)
 	return level <= lg.level;
 }
 
-size_t
-log_format(char *out, size_t size, const char *ident, long pid,
-    const char *event, const char *fmt, va_list ap)
+/*
+ * Complete a line whose first n bytes (the prefix) are in out: " fields",
+ * or nothing when the fields are empty, then "\n".  A line too long is
+ * cut and ends in "...": it is never split into two.
+ */
+static size_t
+finish_line(char *out, size_t size, size_t n, const char *fmt, va_list ap)
 {
-	size_t	 n;
 	int	 r;
 
-	if (size < 8) {		/* no room for even "...\n" */
-		if (size > 0)
-			out[0] = '\0';
-		return 0;
-	}
-	n = clock_iso8601(out, size, 1);
-	r = snprintf(out + n, size - n, " %s[%ld] %s", ident, pid, event);
-	n += r > 0 ? (size_t)r : 0;
 	if (n + 1 < size) {
 		out[n] = ' ';
 		r = vsnprintf(out + n + 1, size - n - 1, fmt, ap);
-		if (r > 0)		/* no fields: no space after the event */
+		if (r > 0)
 			n += 1 + (size_t)r;
 	}
 	if (n >= size - 1) {
-		/* Cut, and say so: a line is never split into two. */
 		n = size - 5;
 		memcpy(out + n, "...", 3);
 		n += 3;
@@ -130,32 +124,41 @@ log_format(char *out, size_t size, const char *ident, long pid,
 	return n;
 }
 
-/* "ident: " then the formatted text and "\n", cut like log_format. */
+/* The length snprintf reports, clamped to what out really holds. */
 static size_t
-format_text(char *out, size_t size, const char *prefix, const char *fmt,
+clamp(int r, size_t n, size_t size)
+{
+	n += r > 0 ? (size_t)r : 0;
+	return n < size ? n : size - 1;
+}
+
+size_t
+log_format(char *out, size_t size, const char *ident, long pid,
+    const char *event, const char *fmt, va_list ap)
+{
+	size_t	 n;
+
+	if (size < 8) {		/* no room for even "...\n" */
+		if (size > 0)
+			out[0] = '\0';
+		return 0;
+	}
+	n = clock_iso8601(out, size, 1);
+	n = clamp(snprintf(out + n, size - n, " %s[%ld] %s", ident, pid,
+	    event), n, size);
+	return finish_line(out, size, n, fmt, ap);
+}
+
+/* tcpserver style: "ident: event fields" or "ident: text". */
+static size_t
+format_text(char *out, size_t size, const char *event, const char *fmt,
     va_list ap)
 {
 	size_t	 n;
-	int	 r;
 
-	r = snprintf(out, size, "%s: %s%s", lg.ident, prefix,
-	    prefix[0] != '\0' ? " " : "");
-	n = r > 0 ? (size_t)r : 0;
-	if (n < size) {
-		r = vsnprintf(out + n, size - n, fmt, ap);
-		if (r > 0)
-			n += (size_t)r;
-		else if (prefix[0] != '\0')
-			n--;		/* no fields: no space after the event */
-	}
-	if (n >= size - 1) {
-		n = size - 5;
-		memcpy(out + n, "...", 3);
-		n += 3;
-	}
-	out[n++] = '\n';
-	out[n] = '\0';
-	return n;
+	n = clamp(snprintf(out, size, "%s:%s%s", lg.ident,
+	    event[0] != '\0' ? " " : "", event), 0, size);
+	return finish_line(out, size, n, fmt, ap);
 }
 
 /* Send one formatted line to its destination. */
