@@ -2,7 +2,8 @@
  * forkc: the forkd client.  Runs -c commands, or commands from stdin (a
  * prompt when stdin is a terminal), over frames, lines or UDP, sent in
  * lockstep, half-closed, batched or trickled, and exits 0 only if every
- * reply was +OK.  "stats" and "watch" are handed to the watch module.
+ * reply was +OK.  "stats" and "watch" are handed to the watch module,
+ * "bench" to the bench module.
  */
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "client.h"
 #include "proto.h"
 #include "watch.h"
@@ -245,6 +247,9 @@ main(int argc, char **argv)
 		break;
 	case CLIENT_WATCH:
 		rc = watch_run(&o);
+		break;
+	case CLIENT_BENCH:
+		rc = bench_run(&o);
 		break;
 	default:
 		rc = commands(&o);

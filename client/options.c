@@ -1,7 +1,8 @@
 /*
  * options: getopt_long for forkc, numbers checked, and the combinations
  * that make no sense (a sending style over UDP, two sending styles at
- * once, -c with stats) refused here rather than half-honoured later.
+ * once, -c with stats, a bench option without bench) refused here rather
+ * than half-honoured later.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -16,10 +17,18 @@
 const char opts_usage[] =
 "usage: forkc [-hquV] [-c command] [-H host] [-n count] [-p port]\n"
 "             [-t secs] [--batch | --half-close | --trickle] [--line]\n"
-"             [--trickle-ms ms] [stats | watch [secs]]\n";
+"             [--trickle-ms ms] [stats | watch [secs]]\n"
+"       forkc [-qu] [-H host] [-K requests] [-N conns] [-P procs]\n"
+"             [-p port] [-t secs] [--duration secs] [--line]\n"
+"             [--persistent] [--progress] [--proto tcp|line|udp]\n"
+"             [--size bytes] bench\n";
+
+/* The largest bench payload: after "ECHO ", a frame under 16 MiB. */
+#define PAYLOAD_MAX	(PROTO_FRAME_LIMIT - 6)
 
 enum {
-	OPT_LINE = 256, OPT_HALF_CLOSE, OPT_BATCH, OPT_TRICKLE, OPT_TRICKLE_MS
+	OPT_LINE = 256, OPT_HALF_CLOSE, OPT_BATCH, OPT_TRICKLE, OPT_TRICKLE_MS,
+	OPT_PERSISTENT, OPT_PROTO, OPT_SIZE, OPT_DURATION, OPT_PROGRESS
 };
 
 static const struct option longopts[] = {
@@ -34,6 +43,14 @@ static const struct option longopts[] = {
 	{ "trickle",	no_argument,	   NULL, OPT_TRICKLE },
 	{ "trickle-ms",	required_argument, NULL, OPT_TRICKLE_MS },
 	{ "timeout",	required_argument, NULL, 't' },
+	{ "procs",	required_argument, NULL, 'P' },
+	{ "conns",	required_argument, NULL, 'N' },
+	{ "requests",	required_argument, NULL, 'K' },
+	{ "persistent",	no_argument,	   NULL, OPT_PERSISTENT },
+	{ "proto",	required_argument, NULL, OPT_PROTO },
+	{ "size",	required_argument, NULL, OPT_SIZE },
+	{ "duration",	required_argument, NULL, OPT_DURATION },
+	{ "progress",	no_argument,	   NULL, OPT_PROGRESS },
 	{ "quiet",	no_argument,	   NULL, 'q' },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
@@ -73,9 +90,79 @@ seconds(const char *what, const char *arg, long long min_ms, long long max_ms,
 	return 0;
 }
 
+/* --proto tcp|line|udp: the framing, as -u and --line choose it. */
+static int
+set_proto(struct client_opts *o, const char *arg, char *errmsg)
+{
+	if (strcmp(arg, "tcp") == 0)
+		o->mode = CLIENT_FRAME;
+	else if (strcmp(arg, "line") == 0)
+		o->mode = CLIENT_LINE;
+	else if (strcmp(arg, "udp") == 0)
+		o->mode = CLIENT_UDP;
+	else {
+		snprintf(errmsg, OPTS_ERR_MAX,
+		    "proto is not tcp, line or udp: %s", arg);
+		return -1;
+	}
+	o->bench.proto_set = 1;
+	return 0;
+}
+
+static int
+set_size(struct client_opts *o, const char *arg, char *errmsg)
+{
+	const char	*errstr;
+	long long	 v;
+
+	if (parse_size(arg, 0, PAYLOAD_MAX, &v, &errstr) == -1) {
+		snprintf(errmsg, OPTS_ERR_MAX, "size is %s: %s", errstr, arg);
+		return -1;
+	}
+	o->bench.size = (int)v;
+	return 0;
+}
+
+/* The options of forkc bench; 1 when ch is none of them. */
+static int
+apply_bench(struct client_opts *o, int ch, char *arg, char *errmsg)
+{
+	struct bench_opts	*b = &o->bench;
+
+	switch (ch) {
+	case 'P':
+		return number("procs", arg, 1, OPTS_PROCS_MAX, &b->procs,
+		    errmsg);
+	case 'N':
+		return number("conns", arg, 1, OPTS_COUNT_MAX, &b->conns,
+		    errmsg);
+	case 'K':
+		return number("requests", arg, 1, OPTS_COUNT_MAX,
+		    &b->requests, errmsg);
+	case OPT_PERSISTENT:
+		b->persistent = 1;
+		return 0;
+	case OPT_PROTO:
+		return set_proto(o, arg, errmsg);
+	case OPT_SIZE:
+		return set_size(o, arg, errmsg);
+	case OPT_DURATION:
+		return seconds("duration", arg, 1, 24 * 3600 * 1000,
+		    &b->duration_ms, errmsg);
+	case OPT_PROGRESS:
+		b->progress = 1;
+		return 0;
+	}
+	return 1;
+}
+
 static int
 apply(struct client_opts *o, int ch, char *arg, char *errmsg)
 {
+	int	 rc;
+
+	if ((rc = apply_bench(o, ch, arg, errmsg)) != 1)
+		return rc;
 	switch (ch) {
 	case 'H':
 		o->host = arg;
@@ -117,8 +204,8 @@ apply(struct client_opts *o, int ch, char *arg, char *errmsg)
 }
 
 /*
- * A word after the options: "stats", or "watch" and then at most one
- * interval.  *nwords counts the words taken so far.
+ * A word after the options: "stats", "bench", or "watch" and then at
+ * most one interval.  *nwords counts the words taken so far.
  */
 static int
 word(struct client_opts *o, const char *w, int *nwords, char *errmsg)
@@ -127,6 +214,8 @@ word(struct client_opts *o, const char *w, int *nwords, char *errmsg)
 		o->action = CLIENT_STATS;
 	else if (*nwords == 0 && strcmp(w, "watch") == 0)
 		o->action = CLIENT_WATCH;
+	else if (*nwords == 0 && strcmp(w, "bench") == 0)
+		o->action = CLIENT_BENCH;
 	else if (*nwords == 1 && o->action == CLIENT_WATCH) {
 		if (seconds("interval", w, OPTS_INTERVAL_MIN,
 		    OPTS_INTERVAL_MAX, &o->interval_ms, errmsg) == -1)
@@ -170,14 +259,78 @@ bad_send_style(const struct client_opts *o)
 	return NULL;
 }
 
-/* stats and watch send STATS themselves, over TCP.  NULL when fine. */
+/* A bench option given without bench: the message, else NULL. */
+static const char *
+bench_option(const struct client_opts *o)
+{
+	const struct bench_opts	*b = &o->bench;
+
+	if (b->procs != 0)
+		return "-P needs bench";
+	if (b->conns != 0)
+		return "-N needs bench";
+	if (b->requests != 0)
+		return "-K needs bench";
+	if (b->persistent)
+		return "--persistent needs bench";
+	if (b->proto_set)
+		return "--proto needs bench";
+	if (b->size != -1)
+		return "--size needs bench";
+	if (b->duration_ms != 0)
+		return "--duration needs bench";
+	if (b->progress)
+		return "--progress needs bench";
+	return NULL;
+}
+
+/*
+ * bench sends its own requests.  --duration replaces the count it would
+ * otherwise end on: -N for short connections, -K for persistent ones,
+ * both over UDP.  NULL when fine.
+ */
+static const char *
+bad_bench(const struct client_opts *o)
+{
+	const struct bench_opts	*b = &o->bench;
+	int			 udp = o->mode == CLIENT_UDP;
+
+	if (o->ncmds > 0)
+		return "bench takes no -c";
+	if (o->batch || o->trickle || o->half_close)
+		return "bench takes no sending style";
+	if (udp && b->persistent)
+		return "--persistent needs TCP";
+	if (udp && b->size > OPTS_UDP_SIZE_MAX)
+		return "--size over UDP is at most 508 (a 512-byte reply)";
+	if (b->duration_ms == 0)
+		return NULL;
+	if (udp && (b->conns != 0 || b->requests != 0))
+		return "--duration over UDP takes no -N or -K";
+	if (!udp && b->persistent && b->requests != 0)
+		return "--duration with --persistent takes no -K";
+	if (!udp && !b->persistent && b->conns != 0)
+		return "--duration takes no -N without --persistent";
+	return NULL;
+}
+
+/*
+ * What goes with the word: bench options with bench only; stats and
+ * watch send STATS themselves, over TCP.  NULL when fine.
+ */
 static const char *
 bad_action(const struct client_opts *o)
 {
+	const char	*why;
+
 	if (o->count != 0 && o->action != CLIENT_WATCH)
 		return "--count needs watch";
+	if (o->action != CLIENT_BENCH && (why = bench_option(o)) != NULL)
+		return why;
 	if (o->action == CLIENT_COMMANDS)
 		return NULL;
+	if (o->action == CLIENT_BENCH)
+		return bad_bench(o);
 	if (o->ncmds > 0)
 		return "stats and watch take no -c";
 	if (o->mode == CLIENT_UDP)
@@ -195,9 +348,33 @@ defaults(struct client_opts *o)
 	o->port = PROTO_DEFAULT_PORT;
 	o->mode = CLIENT_FRAME;
 	o->action = CLIENT_COMMANDS;
-	o->timeout_ms = 10 * 1000;
 	o->interval_ms = 1000;
-	o->trickle_ms = -1;		/* unset until the end */
+	/* Unset until fill_in(): these three and the zero bench counts. */
+	o->timeout_ms = 0;
+	o->trickle_ms = -1;
+	o->bench.size = -1;
+}
+
+/* The defaults of what was left unset. */
+static void
+fill_in(struct client_opts *o)
+{
+	struct bench_opts	*b = &o->bench;
+
+	if (o->trickle_ms == -1)
+		o->trickle_ms = OPTS_TRICKLE_MS;
+	/* A lost datagram costs a whole -t: keep a UDP bench moving. */
+	if (o->timeout_ms == 0)
+		o->timeout_ms = o->action == CLIENT_BENCH &&
+		    o->mode == CLIENT_UDP ? OPTS_UDP_BENCH_MS : OPTS_TIMEOUT_MS;
+	if (b->procs == 0)
+		b->procs = OPTS_PROCS;
+	if (b->conns == 0)
+		b->conns = OPTS_CONNS;
+	if (b->requests == 0)
+		b->requests = OPTS_REQUESTS;
+	if (b->size == -1)
+		b->size = OPTS_SIZE;
 }
 
 /*
@@ -224,7 +401,7 @@ opts_parse(struct client_opts *o, int argc, char **argv, char *errmsg)
 #endif
 	opterr = 0;
 	for (;;) {
-		while ((ch = getopt_long(argc, argv, "+:c:H:hn:p:qt:uV",
+		while ((ch = getopt_long(argc, argv, "+:c:H:hK:N:n:P:p:qt:uV",
 		    longopts, NULL)) != -1) {
 			if (ch == 'h')
 				return OPTS_HELP;
@@ -247,8 +424,7 @@ opts_parse(struct client_opts *o, int argc, char **argv, char *errmsg)
 		snprintf(errmsg, OPTS_ERR_MAX, "%s", why);
 		return OPTS_USAGE;
 	}
-	if (o->trickle_ms == -1)
-		o->trickle_ms = OPTS_TRICKLE_MS;
+	fill_in(o);
 	return OPTS_OK;
 }
 

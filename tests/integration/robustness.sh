@@ -79,10 +79,11 @@ if [ -d "/proc/$FORKD_PID/fdinfo" ]; then
 	n=$(log_count accept)
 	child=$(sed -n "s/.* fork conn=$n child=\\([0-9]*\\).*/\\1/p" "$FORKD_LOG")
 	udp=$(sed -n 's/.* udp-spawn pid=\([0-9]*\).*/\1/p' "$FORKD_LOG" | head -n 1)
-	has_fds() {
-		[ -n "$(own_fds "$child")" ]
+	# Serving (its title says so): the fork's clean-up is done by then.
+	serving() {
+		ps -o args= -p "$child" | grep -q ' sleeping$'
 	}
-	wait_until 5 has_fds
+	wait_until 5 serving
 	# Shared with the listener: only the log file may be.
 	shared() {
 		own_fds "$1" | while read -r n t; do

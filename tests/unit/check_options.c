@@ -1,9 +1,10 @@
 /*
- * check_options: forkc's command line.  Defaults; the "stats" and
- * "watch [secs]" words before, between and after options; -n/--count,
- * --batch, --trickle, --trickle-ms; the exclusions (one sending style,
- * TCP only, nothing else with stats/watch) as usage errors with a
- * one-line message; a -c argument is never a word.
+ * check_options: forkc's command line.  Defaults; the "stats",
+ * "watch [secs]" and "bench" words before, between and after options;
+ * -n/--count, --batch, --trickle, --trickle-ms; the bench options; the
+ * exclusions (one sending style, TCP only, nothing else with stats/watch,
+ * bench options only with bench) as usage errors with a one-line
+ * message; a -c argument is never a word.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -15,7 +16,7 @@
 #include "options.h"
 #include "suites.h"
 
-#define MAXARGS		16
+#define MAXARGS		20
 #define ARGLEN		64
 
 /* A writable argv, as getopt may permute it. */
@@ -83,6 +84,104 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(o.interval_ms, 1000);
 	ck_assert_int_eq(o.count, 0);
 	ck_assert_int_eq(o.ncmds, 0);
+	ck_assert_int_eq(o.bench.procs, OPTS_PROCS);
+	ck_assert_int_eq(o.bench.conns, OPTS_CONNS);
+	ck_assert_int_eq(o.bench.requests, OPTS_REQUESTS);
+	ck_assert_int_eq(o.bench.size, OPTS_SIZE);
+	ck_assert_int_eq(o.bench.persistent, 0);
+	ck_assert_int_eq(o.bench.duration_ms, 0);
+	ck_assert_int_eq(o.bench.progress, 0);
+	opts_free(&o);
+}
+END_TEST
+
+START_TEST(test_bench_word)
+{
+	struct client_opts	 o;
+	struct args		 a;
+	char			 err[OPTS_ERR_MAX];
+
+	ck_assert_int_eq(parse(&o, err, &a, "bench", (char *)NULL), OPTS_OK);
+	ck_assert_int_eq(o.action, CLIENT_BENCH);
+	ck_assert_int_eq(o.mode, CLIENT_FRAME);
+	ck_assert_int_eq(o.bench.procs, 4);
+	ck_assert_int_eq(o.bench.conns, 100);
+	ck_assert_int_eq(o.bench.requests, 1);
+	ck_assert_int_eq(o.bench.size, 16);
+	ck_assert_int_eq(o.timeout_ms, OPTS_TIMEOUT_MS);
+	opts_free(&o);
+	/* Every option, before and after the word. */
+	ck_assert_int_eq(parse(&o, err, &a, "-P", "2", "--conns", "50",
+	    "bench", "-K", "2", "--persistent", "--proto", "line", "--size",
+	    "1K", "--progress", "-t", "0.5", "-q", (char *)NULL), OPTS_OK);
+	ck_assert_int_eq(o.action, CLIENT_BENCH);
+	ck_assert_int_eq(o.bench.procs, 2);
+	ck_assert_int_eq(o.bench.conns, 50);
+	ck_assert_int_eq(o.bench.requests, 2);
+	ck_assert_int_eq(o.bench.persistent, 1);
+	ck_assert_int_eq(o.mode, CLIENT_LINE);
+	ck_assert_int_eq(o.bench.size, 1024);
+	ck_assert_int_eq(o.bench.progress, 1);
+	ck_assert_int_eq(o.timeout_ms, 500);
+	ck_assert_int_eq(o.quiet, 1);
+	opts_free(&o);
+	ck_assert_int_eq(parse(&o, err, &a, "bench", "--procs=512",
+	    "--requests=7", "--size", "0", "--proto=tcp", (char *)NULL),
+	    OPTS_OK);
+	ck_assert_int_eq(o.bench.procs, 512);
+	ck_assert_int_eq(o.bench.requests, 7);
+	ck_assert_int_eq(o.bench.size, 0);
+	ck_assert_int_eq(o.mode, CLIENT_FRAME);
+	opts_free(&o);
+}
+END_TEST
+
+/* UDP: a shorter default -t (a lost datagram costs a whole one). */
+START_TEST(test_bench_udp)
+{
+	struct client_opts	 o;
+	struct args		 a;
+	char			 err[OPTS_ERR_MAX];
+
+	ck_assert_int_eq(parse(&o, err, &a, "bench", "--proto", "udp",
+	    "--size", "508", (char *)NULL), OPTS_OK);
+	ck_assert_int_eq(o.mode, CLIENT_UDP);
+	ck_assert_int_eq(o.bench.size, 508);
+	ck_assert_int_eq(o.timeout_ms, OPTS_UDP_BENCH_MS);
+	opts_free(&o);
+	ck_assert_int_eq(parse(&o, err, &a, "-u", "-t", "3", "bench",
+	    (char *)NULL), OPTS_OK);
+	ck_assert_int_eq(o.mode, CLIENT_UDP);
+	ck_assert_int_eq(o.timeout_ms, 3000);
+	opts_free(&o);
+	/* Over UDP without bench, -t keeps its usual default. */
+	ck_assert_int_eq(parse(&o, err, &a, "-u", "-c", "TIME", (char *)NULL),
+	    OPTS_OK);
+	ck_assert_int_eq(o.timeout_ms, OPTS_TIMEOUT_MS);
+	opts_free(&o);
+}
+END_TEST
+
+/* --duration replaces -N (short), -K (persistent), both (UDP). */
+START_TEST(test_bench_duration)
+{
+	struct client_opts	 o;
+	struct args		 a;
+	char			 err[OPTS_ERR_MAX];
+
+	ck_assert_int_eq(parse(&o, err, &a, "bench", "--duration", "2.5",
+	    "-K", "3", (char *)NULL), OPTS_OK);
+	ck_assert_int_eq(o.bench.duration_ms, 2500);
+	ck_assert_int_eq(o.bench.requests, 3);
+	opts_free(&o);
+	ck_assert_int_eq(parse(&o, err, &a, "bench", "--duration", "1",
+	    "--persistent", "-N", "8", (char *)NULL), OPTS_OK);
+	ck_assert_int_eq(o.bench.duration_ms, 1000);
+	ck_assert_int_eq(o.bench.conns, 8);
+	opts_free(&o);
+	ck_assert_int_eq(parse(&o, err, &a, "bench", "--duration", "0.001",
+	    "-u", (char *)NULL), OPTS_OK);
+	ck_assert_int_eq(o.bench.duration_ms, 1);
 	opts_free(&o);
 }
 END_TEST
@@ -224,6 +323,40 @@ static const struct bad_case {
 	{ { "--batch", "stats" }, "sending style" },
 	{ { "watch", "--trickle" }, "sending style" },
 	{ { "--half-close", "watch" }, "sending style" },
+	{ { "-P", "2" }, "-P needs bench" },
+	{ { "-N", "2", "stats" }, "-N needs bench" },
+	{ { "-K", "2", "-c", "PID" }, "-K needs bench" },
+	{ { "--persistent", "watch" }, "--persistent needs bench" },
+	{ { "--proto", "udp" }, "--proto needs bench" },
+	{ { "--size", "4" }, "--size needs bench" },
+	{ { "--duration", "4" }, "--duration needs bench" },
+	{ { "--progress" }, "--progress needs bench" },
+	{ { "bench", "-P", "0" }, "too small" },
+	{ { "bench", "-P", "513" }, "too large" },
+	{ { "bench", "-N", "0" }, "too small" },
+	{ { "bench", "-K", "x" }, "invalid" },
+	{ { "bench", "-K", "1000000001" }, "too large" },
+	{ { "bench", "--size", "-1" }, "invalid" },
+	{ { "bench", "--size", "16M" }, "too large" },
+	{ { "bench", "--duration", "0" }, "too small" },
+	{ { "bench", "--duration", "x" }, "invalid" },
+	{ { "bench", "--proto", "sctp" }, "proto is not tcp, line or udp" },
+	{ { "bench", "--proto" }, "needs a value" },
+	{ { "bench", "-c", "PID" }, "bench takes no -c" },
+	{ { "bench", "--batch" }, "bench takes no sending style" },
+	{ { "--trickle", "bench" }, "bench takes no sending style" },
+	{ { "bench", "-n", "2" }, "--count needs watch" },
+	{ { "bench", "-u", "--persistent" }, "--persistent needs TCP" },
+	{ { "bench", "--proto", "udp", "--size", "509" }, "at most 508" },
+	{ { "bench", "--duration", "1", "-N", "5" }, "takes no -N" },
+	{ { "bench", "--persistent", "--duration", "1", "-K" }, "needs a value" },
+	{ { "bench", "--persistent", "--duration", "1", "-K2" },
+	    "takes no -K" },
+	{ { "bench", "-u", "--duration", "1", "-K2" }, "takes no -N or -K" },
+	{ { "bench", "-u", "--duration", "1", "-N2" }, "takes no -N or -K" },
+	{ { "bench", "stats" }, "unexpected argument: stats" },
+	{ { "bench", "5" }, "unexpected argument: 5" },
+	{ { "watch", "bench" }, "invalid" },
 };
 
 START_TEST(test_bad)
@@ -270,7 +403,10 @@ START_TEST(test_usage_text)
 	static const char *const opts[] = {
 		"[-hquV]", "[-c command]", "[-H host]", "[-n count]",
 		"[-p port]", "[-t secs]", "[--batch | --half-close | --trickle]",
-		"[--line]", "[--trickle-ms ms]", "[stats | watch [secs]]"
+		"[--line]", "[--trickle-ms ms]", "[stats | watch [secs]]",
+		"\n       forkc [-qu] [-H host] [-K requests] [-N conns]",
+		"[-P procs]", "[--duration secs]", "[--persistent]",
+		"[--progress]", "[--proto tcp|line|udp]", "[--size bytes] bench\n"
 	};
 	size_t	 i;
 
@@ -294,6 +430,9 @@ options_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_stats_word);
+	tcase_add_test(tc, test_bench_word);
+	tcase_add_test(tc, test_bench_udp);
+	tcase_add_test(tc, test_bench_duration);
 	tcase_add_loop_test(tc, test_watch_word, 0, NCASES(watch_cases));
 	tcase_add_test(tc, test_send_styles);
 	tcase_add_test(tc, test_repeated);

@@ -21,5 +21,6 @@ Suite	*exitcode_suite(void);
 Suite	*verbs_suite(void);
 Suite	*options_suite(void);
 Suite	*stats_suite(void);
+Suite	*bench_suite(void);
 
 #endif

@@ -1,0 +1,159 @@
+#!/bin/sh
+# forkc bench: short connections in frame mode (each one a fork and a
+# reap in the server's log), persistent connections in line mode, UDP;
+# the summary line parsed key by key; a server at its -c cap (busy
+# counted, exit 1); a closed port (refused counted, exit 1, at once); the
+# progress line; SIGTERM (a partial report, no worker left behind).
+# Every forkc run is bounded by timeout(1).
+# shellcheck disable=SC2119 # forkd_start's options are optional
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../../scripts/lib.sh"
+
+# kv KEY FILE: the value of KEY in the summary line of FILE.
+kv() {
+	tail -n 1 "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# bench NAME ARGS...: forkc bench against the test's forkd, with its
+# stdout in $T_TMP/NAME.out, stderr in NAME.err, exit status in NAME.rc.
+bench() {
+	b_name=$1
+	shift
+	timeout 60 "$FORKC" -p "$FORKD_PORT" "$@" bench \
+	    >"$T_TMP/$b_name.out" 2>"$T_TMP/$b_name.err"
+	echo "$?" >"$T_TMP/$b_name.rc"
+}
+
+# summary_ok NAME: the last line is the summary, every key in its place.
+summary_ok() {
+	tail -n 1 "$T_TMP/$1.out" | grep -Eq '^bench mode=(short|persistent|datagram) procs=[0-9]+ conns=[0-9]+ requests=[0-9]+ conn_per_s=[0-9]+\.[0-9] req_per_s=[0-9]+\.[0-9] p50_ms=[0-9]+\.[0-9]{3} p90_ms=[0-9]+\.[0-9]{3} p99_ms=[0-9]+\.[0-9]{3} max_ms=[0-9]+\.[0-9]{3} errors=[0-9]+ refused=[0-9]+ reset=[0-9]+ timeout=[0-9]+ busy=[0-9]+ bad=[0-9]+ other=[0-9]+ proto=(tcp|line|udp) size=[0-9]+ elapsed_s=[0-9]+\.[0-9]{3} setup_p50_ms=[0-9.]+ setup_p90_ms=[0-9.]+ setup_p99_ms=[0-9.]+ setup_max_ms=[0-9.]+$'
+}
+
+# reaps_reach N: the log has N reap lines.
+reaps_reach() {
+	[ "$(log_count reap)" -ge "$1" ]
+}
+
+forkd_start -v --udp-rate 1000000 || exit 1
+
+# ---- short connections, frame mode ---------------------------------------
+accepts=$(log_count accept)
+reaps=$(log_count reap)
+bench short -P 2 -N 50 -K 2
+expect_eq "short: exit 0" 0 "$(cat "$T_TMP/short.rc")"
+check "short: the summary line parses" summary_ok short
+expect_eq "short: 100 connections" 100 "$(kv conns "$T_TMP/short.out")"
+expect_eq "short: 200 requests" 200 "$(kv requests "$T_TMP/short.out")"
+expect_eq "short: 0 errors" 0 "$(kv errors "$T_TMP/short.out")"
+expect_eq "short: mode and framing" "short tcp 2 16" \
+    "$(kv mode "$T_TMP/short.out") $(kv proto "$T_TMP/short.out") $(kv procs "$T_TMP/short.out") $(kv size "$T_TMP/short.out")"
+check "short: a rate above 0" \
+    sh -c "[ \"\$(sed -n 's/.* conn_per_s=\\([0-9]*\\).*/\\1/p' '$T_TMP/short.out')\" -gt 0 ]"
+expect_match "short: the table for people" '^requests +200 +[0-9.]+ +[0-9.]+ ' "$(cat "$T_TMP/short.out")"
+expect_eq "short: nothing on stderr" "" "$(cat "$T_TMP/short.err")"
+expect_eq "short: 100 connections accepted" $((accepts + 100)) "$(log_count accept)"
+check "short: 100 children reaped" wait_until 5 reaps_reach $((reaps + 100))
+expect_eq "short: each child served 2 requests" 100 \
+    "$(grep -c ' session-end .* requests=2 ' "$FORKD_LOG")"
+
+# Payload sizes: none ("ECHO" alone), and one over several segments.
+bench size0 -q -P 1 -N 3 --size 0
+expect_eq "--size 0: exit 0, 3 requests" "0 3" \
+    "$(cat "$T_TMP/size0.rc") $(kv requests "$T_TMP/size0.out")"
+expect_eq "-q: the summary line alone" 1 "$(wc -l <"$T_TMP/size0.out" | tr -d ' ')"
+bench big -q -P 1 -N 2 -K 3 --size 100K
+expect_eq "--size 100K: exit 0, 6 requests" "0 6" \
+    "$(cat "$T_TMP/big.rc") $(kv requests "$T_TMP/big.out")"
+
+# ---- persistent connections, line mode -----------------------------------
+accepts=$(log_count accept)
+ends=$(grep -c ' session-end .* requests=5 ' "$FORKD_LOG")
+bench persistent -P 2 -N 10 -K 5 --persistent --proto line
+expect_eq "persistent: exit 0" 0 "$(cat "$T_TMP/persistent.rc")"
+check "persistent: the summary line parses" summary_ok persistent
+expect_eq "persistent: 20 connections, 100 requests, 0 errors" "20 100 0" \
+    "$(kv conns "$T_TMP/persistent.out") $(kv requests "$T_TMP/persistent.out") $(kv errors "$T_TMP/persistent.out")"
+expect_eq "persistent: mode and framing" "persistent line" \
+    "$(kv mode "$T_TMP/persistent.out") $(kv proto "$T_TMP/persistent.out")"
+expect_eq "persistent: 20 connections accepted" $((accepts + 20)) "$(log_count accept)"
+check "persistent: each connection served 5 requests, in line mode" \
+    wait_until 5 sh -c "[ \$(grep -c ' session-end .* requests=5 ' '$FORKD_LOG') -eq $((ends + 20)) ]"
+
+# ---- UDP -----------------------------------------------------------------
+bench udp -P 2 -N 20 -K 5 --proto udp
+expect_eq "udp: exit 0" 0 "$(cat "$T_TMP/udp.rc")"
+check "udp: the summary line parses" summary_ok udp
+expect_eq "udp: 200 datagrams answered, 0 errors, no connection" "200 0 0" \
+    "$(kv requests "$T_TMP/udp.out") $(kv errors "$T_TMP/udp.out") $(kv conns "$T_TMP/udp.out")"
+expect_eq "udp: mode and framing" "datagram udp" \
+    "$(kv mode "$T_TMP/udp.out") $(kv proto "$T_TMP/udp.out")"
+bench udp_u -q -u -P 1 -N 5 --size 508
+expect_eq "-u --size 508: exit 0, 5 answers" "0 5" \
+    "$(cat "$T_TMP/udp_u.rc") $(kv requests "$T_TMP/udp_u.out")"
+
+# ---- progress, --duration ------------------------------------------------
+bench progress -q -P 1 -K 2 --duration 2.5 --progress
+expect_eq "--duration 2.5: exit 0" 0 "$(cat "$T_TMP/progress.rc")"
+expect_match "--duration 2.5: about 2.5 s" '^2\.[5-9]|^3\.' "$(kv elapsed_s "$T_TMP/progress.out")"
+expect_match "--progress: a line at 2 s" \
+    '^forkc: bench: 2 s: [0-9]+ requests, [0-9]+/s now, 0 errors$' "$(cat "$T_TMP/progress.err")"
+bench noprogress -q -P 1 -K 2 --duration 2.2
+expect_eq "no --progress, stderr not a terminal: no progress line" "" \
+    "$(cat "$T_TMP/noprogress.err")"
+
+# ---- SIGTERM: a partial report, every worker gone ------------------------
+accepts=$(log_count accept)
+# (Not under timeout(1), so that $! is forkc; --duration bounds it.)
+"$FORKC" -p "$FORKD_PORT" bench -P 2 -N 2 --persistent --duration 30 \
+    >"$T_TMP/term.out" 2>"$T_TMP/term.err" &
+bpid=$!
+track "$bpid"
+check "SIGTERM: the workers are connected" \
+    wait_until 5 sh -c "[ \$(grep -c ' accept ' '$FORKD_LOG') -ge $((accepts + 4)) ]"
+workers=$(children_of "$bpid")
+expect_eq "SIGTERM: two workers" 2 "$(echo "$workers" | wc -w | tr -d ' ')"
+kill -TERM "$bpid"
+check "SIGTERM: forkc ends at once" wait_until 5 t_gone "$bpid"
+wait "$bpid"
+expect_eq "SIGTERM: exit 1" 1 "$?"
+expect_match "SIGTERM: the report says interrupted" '^elapsed .*\(interrupted\)$' "$(cat "$T_TMP/term.out")"
+expect_match "SIGTERM: with the summary line" '^bench mode=persistent .* errors=0 ' "$(cat "$T_TMP/term.out")"
+for w in $workers; do
+	check "SIGTERM: worker $w is gone" t_gone "$w"
+done
+
+# ---- usage errors --------------------------------------------------------
+for bad in "bench -P 0" "-P 2" "bench -u --persistent" "bench --proto sctp" \
+    "bench -c PID" "bench --duration 1 -N 5"; do
+	# shellcheck disable=SC2086 # the options are meant to split
+	fc $bad >/dev/null 2>&1
+	expect_eq "forkc $bad: usage error, exit 2" 2 "$?"
+done
+forkd_stop TERM
+
+# ---- a server at its cap: busy -------------------------------------------
+forkd_start -v -c 2 || exit 1
+bench busy -P 4 -N 5 --persistent -K 20 -t 5
+expect_eq "busy: exit 1" 1 "$(cat "$T_TMP/busy.rc")"
+check "busy: the summary line parses" summary_ok busy
+busy=$(kv busy "$T_TMP/busy.out")
+check "busy: refusals counted" [ "${busy:-0}" -ge 1 ]
+expect_eq "busy: every connection greeted or refused busy" 20 \
+    $(($(kv conns "$T_TMP/busy.out") + ${busy:-0}))
+expect_eq "busy: busy refusals are the only errors" "$busy" "$(kv errors "$T_TMP/busy.out")"
+expect_eq "busy: the greeted connections did their 20 requests" \
+    $(($(kv conns "$T_TMP/busy.out") * 20)) "$(kv requests "$T_TMP/busy.out")"
+expect_eq "busy: the server refused as many" "$busy" "$(log_count refuse reason=busy)"
+port=$FORKD_PORT
+forkd_stop TERM
+
+# ---- a closed port: refused, at once -------------------------------------
+start=$(date +%s)
+bench refused -P 2 -N 5 -t 5
+expect_eq "refused: exit 1" 1 "$(cat "$T_TMP/refused.rc")"
+check "refused: the summary line parses" summary_ok refused
+expect_eq "refused: 10 refusals, nothing else" "10 10 0 0" \
+    "$(kv refused "$T_TMP/refused.out") $(kv errors "$T_TMP/refused.out") $(kv conns "$T_TMP/refused.out") $(kv requests "$T_TMP/refused.out")"
+check "refused: no wait for -t" [ $(($(date +%s) - start)) -le 2 ]
+expect_eq "refused: the port was the stopped server's" "$port" "$FORKD_PORT"
+finish
