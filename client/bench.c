@@ -54,7 +54,7 @@ struct worker {
 	socklen_t			 salen;
 	int				 out;		/* pipe to the parent */
 	int64_t				 next_report;	/* ms; 0: no progress */
-	int64_t				 end;		/* ms; 0: no --duration */
+	int64_t				 end_us;	/* 0: no --duration */
 	uint64_t			 seq;		/* requests made */
 	char				*req;		/* "ECHO payload" */
 	size_t				 reqlen;
@@ -384,8 +384,8 @@ more(const struct worker *w, uint64_t i, uint64_t n)
 {
 	if (stop)
 		return 0;
-	if (w->end != 0)
-		return clock_ms() < w->end;
+	if (w->end_us != 0)
+		return clock_us() < w->end_us;
 	return i < n;
 }
 
@@ -628,7 +628,8 @@ work(struct worker *w, int go, int progress)
 	(void)netio_read(go, &c, 1);
 	(void)close(go);
 	if (w->o->bench.duration_ms > 0)
-		w->end = clock_ms() + w->o->bench.duration_ms;
+		w->end_us = clock_us() +
+		    (int64_t)w->o->bench.duration_ms * 1000;
 	if (progress)
 		w->next_report = clock_ms() + REPORT_MS;
 	if (w->req == NULL)

@@ -60,7 +60,7 @@ sig_pipe_open(const int *signals)
 		if (sock_cloexec(pipefd[i]) == -1 ||
 		    sock_nonblock(pipefd[i], 1) == -1)
 			return -1;
-	for (i = 0; signals[i] != 0 && i < SIG_MAX_CAUGHT; i++) {
+	for (i = 0; i < SIG_MAX_CAUGHT && signals[i] != 0; i++) {
 		caught[i] = signals[i];
 		if (install(signals[i], sig_pipe_notify, SA_RESTART) == -1)
 			return -1;

@@ -131,7 +131,7 @@ done
 
 # A server restart: the screen says the connection is lost, then the new
 # server's sessions come back on the same port.
-timeout 20 "$FORKC" -p "$FORKD_PORT" watch 0.1 >"$T_TMP/restart.out" 2>&1 &
+timeout --foreground 20 "$FORKC" -p "$FORKD_PORT" watch 0.1 >"$T_TMP/restart.out" 2>&1 &
 w=$!
 track "$w"
 wait_until 5 grep -q '^ *PID +CONN' "$T_TMP/restart.out"

@@ -72,11 +72,11 @@ if [ -d "/proc/$FORKD_PID/fdinfo" ]; then
 	done <"$T_TMP/listener.fds"
 	expect_eq "every listener descriptor is close-on-exec" "" "$noexec"
 
+	n=$(($(log_count accept) + 1))
 	fc -q -c 'SLEEP 1500' >/dev/null 2>&1 &
 	sleeper=$!
 	track "$sleeper"
-	wait_until 5 grep -q ' fork conn=[0-9]* child=' "$FORKD_LOG"
-	n=$(log_count accept)
+	wait_until 5 grep -q " fork conn=$n child=" "$FORKD_LOG"
 	child=$(sed -n "s/.* fork conn=$n child=\\([0-9]*\\).*/\\1/p" "$FORKD_LOG")
 	udp=$(sed -n 's/.* udp-spawn pid=\([0-9]*\).*/\1/p' "$FORKD_LOG" | head -n 1)
 	# Serving (its title says so): the fork's clean-up is done by then.
