@@ -90,7 +90,23 @@ t_cleanup() {
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# With SANITIZE set (make check-asan), a sanitizer report in any file the
+# test wrote under $T_TMP (forkd's stderr is $FORKD_LOG.out) fails it.
+t_sanitizer_reports() {
+	[ -n "${SANITIZE:-}" ] || return 0
+	t_re='ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'
+	t_out=$(grep -rlE "$t_re" "$T_TMP" 2>/dev/null | while IFS= read -r t_f; do
+		echo "not ok - sanitizer report in $t_f:"
+		grep -E -A 40 "$t_re" "$t_f" | head -n 80
+	done)
+	[ -n "$t_out" ] || return 0
+	printf '%s\n' "$t_out"
+	t_n=$(printf '%s\n' "$t_out" | grep -c '^not ok - sanitizer report')
+	T_FAIL=$((T_FAIL + t_n))
+}
+
 finish() {
+	t_sanitizer_reports
 	echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
 	[ "$T_FAIL" -eq 0 ]
 }
@@ -138,9 +154,11 @@ t_gone() {
 # forkd_stop [SIGNAL]: signal forkd (TERM by default), wait for it, and
 # set FORKD_STATUS to its exit status.  A forkd that has not exited 15 s
 # later is killed (status 137), so a hung shutdown fails the test instead
-# of hanging it.
+# of hanging it.  A forkd that has already logged its stop line is only
+# waited for: a signal landing as it exits would turn its 0 into 143.
 forkd_stop() {
-	kill "-${1:-TERM}" "$FORKD_PID" 2>/dev/null
+	grep -q ' stop ' "$FORKD_LOG" ||
+	    kill "-${1:-TERM}" "$FORKD_PID" 2>/dev/null
 	if ! wait_until 15 t_gone "$FORKD_PID"; then
 		echo "forkd $FORKD_PID did not exit: killed" >&2
 		kill -KILL "$FORKD_PID" 2>/dev/null
@@ -196,4 +214,24 @@ show() {
 		printf '$ %s\n' "$*"
 		"$@"
 	fi
+}
+
+# show_sh CMDLINE [FILE]: like show, for a command line with quotes,
+# pipes or redirections (run with eval, so the demo's functions and
+# variables apply).  With FILE, its standard output is saved there too,
+# for the demo's assertions.  Returns CMDLINE's exit status.
+show_sh() {
+	if [ "$DEMO_QUIET" -eq 1 ]; then
+		eval "$1" >"${2:-/dev/null}" 2>/dev/null
+		return
+	fi
+	printf '$ %s\n' "$1"
+	if [ $# -lt 2 ]; then
+		eval "$1"
+		return
+	fi
+	eval "$1" >"$2"
+	t_rc=$?
+	cat "$2"
+	return "$t_rc"
 }
