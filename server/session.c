@@ -42,6 +42,7 @@ struct session {
 	struct verb_ctx		 ctx;
 	int64_t			 idle_deadline;
 	int64_t			 request_deadline; /* 0: no partial request */
+	int64_t			 sndtimeo_ms;	/* the socket's SO_SNDTIMEO */
 	int			 eof;
 	int			 quit;
 	int			 exit_status;	/* EXIT n, or -1 */
@@ -91,7 +92,60 @@ touch(struct session *s)
 	s->idle_deadline = clock_ms() + s->cfg->idle_ms;
 }
 
-/* Send every pending reply byte.  0, or SESSION_RESET if the peer is gone. */
+/*
+ * Limit each write(2) to ms (SO_SNDTIMEO).  0, or -1 with errno EAGAIN
+ * when no time is left: the socket would read 0 as "no limit".
+ */
+static int
+set_sndtimeo(struct session *s, int64_t ms)
+{
+	struct timeval	 tv;
+
+	if (ms <= 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (ms == s->sndtimeo_ms)
+		return 0;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	if (setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
+		return -1;
+	s->sndtimeo_ms = ms;
+	return 0;
+}
+
+/*
+ * Write n bytes within --write-timeout, so a client that does not read
+ * cannot hold the child.  SO_SNDTIMEO bounds one write(2), and a write
+ * that sent some bytes returns early; the next one gets only the time
+ * left.  0, or -1 with errno (EAGAIN: time ran out); *done: bytes sent.
+ */
+static int
+write_within(struct session *s, const char *p, size_t n, size_t *done)
+{
+	int64_t	 deadline = clock_ms() + s->cfg->write_ms;
+	ssize_t	 r;
+	int	 rc = 0;
+
+	*done = 0;
+	if (set_sndtimeo(s, s->cfg->write_ms) == -1)
+		return -1;
+	while (*done < n) {
+		if (*done > 0 && set_sndtimeo(s, deadline - clock_ms()) == -1) {
+			rc = -1;
+			break;
+		}
+		if ((r = netio_write(s->fd, p + *done, n - *done)) == -1) {
+			rc = -1;
+			break;
+		}
+		*done += (size_t)r;
+	}
+	return rc;
+}
+
+/* Send every pending reply byte.  0, or why the session ends. */
 static int
 flush(struct session *s)
 {
@@ -101,13 +155,12 @@ flush(struct session *s)
 	if (buf_used(&s->out) == 0)
 		return 0;
 	set_state(s, SB_WRITING);
-	rc = netio_write_all(s->fd, buf_head(&s->out), buf_used(&s->out),
-	    &done);
+	rc = write_within(s, buf_head(&s->out), buf_used(&s->out), &done);
 	log_event(LOG_LVL_TRACE, "trace", "step=write fd=%d bytes=%zu%s",
 	    s->fd, done, rc == -1 ? " error=1" : "");
 	count(&s->slot->bytes_out, done);
 	buf_clear(&s->out);
-	if (rc == -1)	/* EAGAIN: SO_SNDTIMEO ran out, the peer stopped reading */
+	if (rc == -1)	/* EAGAIN: the peer did not take it in time */
 		return errno == EAGAIN || errno == EWOULDBLOCK ?
 		    SESSION_WRITE_TIMEOUT : SESSION_RESET;
 	touch(s);
@@ -372,8 +425,6 @@ static void
 session_init(struct session *s, int fd, const struct config *cfg,
     struct scoreboard *sb, struct sb_slot *slot)
 {
-	struct timeval	 tv;
-
 	s->fd = fd;
 	s->cfg = cfg;
 	s->slot = slot;
@@ -391,10 +442,7 @@ session_init(struct session *s, int fd, const struct config *cfg,
 	s->ctx.start_ms = slot->start_ms;
 	s->ctx.udp = 0;
 	s->ctx.debug = cfg->debug_verbs;
-	/* A client that never reads must not hold a child forever. */
-	tv.tv_sec = (time_t)(cfg->write_ms / 1000);
-	tv.tv_usec = (suseconds_t)(cfg->write_ms % 1000) * 1000;
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	s->sndtimeo_ms = 0;	/* the socket's default: none */
 	touch(s);
 }
 

@@ -93,22 +93,34 @@ fi
 
 if have python3; then
 	# ---- a client that never reads its replies --------------------------
+	# It sends until its own writes stall for 0.5 s (forkd's child has
+	# been blocked writing since before then) and prints when that was,
+	# in seconds from connect.  The child must be gone --write-timeout
+	# (1 s) after it blocked: the deadline covers the whole flush.
 	next
-	timeout 20 python3 - "$FORKD_PORT" <<'PY'
+	stuck=$(timeout 20 python3 - "$FORKD_PORT" <<'PY'
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+t0 = time.monotonic()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 req = b"ECHO " + b"x" * 8000 + b"\n"    # under --max-line
 s.settimeout(0.5)
+stuck = None
 try:
     for _ in range(3000):           # 24 MB of replies it never reads
         s.sendall(req)
 except OSError:
-    pass
+    stuck = time.monotonic() - t0 - 0.5
+print("%.3f" % stuck if stuck is not None else "none")
+sys.stdout.flush()
 time.sleep(3)
 PY
+)
 	check "never-reading client: cut off by the write deadline" \
 	    reaped $conn write-timeout
+	took=$(sed -n "s/.* reap conn=$conn .*duration=\([0-9.]*\)s.*/\1/p" "$FORKD_LOG")
+	check "never-reading client: gone 1 s after it stalled, not 2 (stalled at ${stuck}s, reaped at ${took}s)" \
+	    awk -v s="$stuck" -v t="$took" 'BEGIN { exit !(s != "none" && t != "" && t <= s + 1.2) }'
 	healthy "never-reading client"
 
 	# ---- RST in the middle of a reply (SO_LINGER 0) ----------------------
