@@ -281,6 +281,18 @@ client_recv(struct client *c, enum cmd_verb v, struct buf *out)
 	return -1;
 }
 
+int
+client_recv_eof(struct client *c)
+{
+	int64_t	 deadline = clock_ms() + c->timeout_ms;
+
+	while (buf_used(&c->in) == 0)
+		if (fill(c, deadline) == -1)
+			return errno == ECONNRESET ? 0 : -1;
+	errno = EPROTO;
+	return -1;
+}
+
 const char *
 client_error(void)
 {
@@ -288,6 +300,8 @@ client_error(void)
 		return "connection closed by server";
 	if (errno == ETIMEDOUT)
 		return "no reply in time";
+	if (errno == EPROTO)
+		return "data after the last reply";
 	return strerror(errno);
 }
 

@@ -53,6 +53,12 @@ int	client_send_trickle(struct client *, const char *req, size_t len,
  * (ETIMEDOUT; ECONNRESET when the server closed; EMSGSIZE on a bad frame).
  */
 int	client_recv(struct client *, enum cmd_verb v, struct buf *out);
+/*
+ * After the last reply: wait for the server to close.  0 when it does
+ * with nothing more sent; -1 with errno ETIMEDOUT, or EPROTO when bytes
+ * came that no request asked for.
+ */
+int	client_recv_eof(struct client *);
 /* A printable reason for the errno a client_* call failed with. */
 const char *client_error(void);
 /* 1 if the reply text in b is a +OK. */

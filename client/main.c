@@ -89,7 +89,7 @@ batched(struct run *r, char **cmds, int n)
 
 /*
  * --half-close: send every command, shut down our side, then read every
- * reply; the server must answer all of them before it closes.
+ * reply; the server must answer all of them, then close.
  */
 static int
 pipelined(struct run *r, char **cmds, int n)
@@ -104,6 +104,8 @@ pipelined(struct run *r, char **cmds, int n)
 	for (i = 0; i < n; i++)
 		if (receive(r, cmds[i]) != 0)
 			return 1;
+	if (client_recv_eof(&r->c) == -1)
+		return fail("after the replies", client_error());
 	return 0;
 }
 
