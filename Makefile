@@ -20,7 +20,8 @@ COMMON_SRC = common/buf.c common/clock.c common/cmd.c common/frame.c \
 SERVER_SRC = server/config.c server/daemon.c server/exitcode.c \
 	     server/fds.c server/listener.c server/privs.c server/proctitle.c \
 	     server/ratelimit.c server/reaper.c server/scoreboard.c \
-	     server/session.c server/udp_worker.c server/verbs.c
+	     server/session.c server/udp_worker.c server/verbs.c \
+	     server/worker.c
 CLIENT_SRC = client/bench.c client/client.c client/histo.c \
 	     client/options.c client/stats.c client/watch.c
 UNIT_SRC   = $(wildcard tests/unit/check_*.c)

@@ -13,11 +13,13 @@
 #include "sock.h"
 
 #define SIG_MAX_CAUGHT	8
+#define SIG_MAX_FLAGS	2
 
 static int			 pipefd[2] = { -1, -1 };
 static int			 caught[SIG_MAX_CAUGHT + 1];
 static volatile sig_atomic_t	 flag_raised;
-static int			 flag_signo;
+static int			 flag_signos[SIG_MAX_FLAGS];
+static int			 nflags;
 
 void
 sig_pipe_notify(int signo)
@@ -165,14 +167,27 @@ sig_pipe_close(void)
 int
 sig_flag_catch(int signo)
 {
-	sigset_t	 set;
-
-	flag_signo = signo;
+	nflags = 0;
 	flag_raised = 0;
+	return sig_flag_also(signo);
+}
+
+int
+sig_flag_also(int signo)
+{
+	sigset_t	 set;
+	int		 i;
+
+	if (nflags == SIG_MAX_FLAGS) {
+		errno = ENOSPC;
+		return -1;
+	}
+	flag_signos[nflags++] = signo;
 	if (install(signo, on_signal_flag, 0) == -1)
 		return -1;
 	sigemptyset(&set);
-	sigaddset(&set, signo);
+	for (i = 0; i < nflags; i++)
+		sigaddset(&set, flag_signos[i]);
 	return sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
@@ -188,7 +203,7 @@ sig_wait_fd(int fd, int timeout_ms)
 	struct timespec	 ts, *tsp = NULL;
 	sigset_t	 mask;
 	fd_set		 rd;
-	int		 r;
+	int		 i, r;
 
 	if (fd >= FD_SETSIZE) {
 		errno = EBADF;
@@ -204,7 +219,8 @@ sig_wait_fd(int fd, int timeout_ms)
 	}
 	/* The flag signal is deliverable only inside pselect: no lost wake-up. */
 	(void)sigprocmask(SIG_SETMASK, NULL, &mask);
-	sigdelset(&mask, flag_signo);
+	for (i = 0; i < nflags; i++)
+		sigdelset(&mask, flag_signos[i]);
 	r = pselect(fd + 1, fd >= 0 ? &rd : NULL, NULL, NULL, tsp, &mask);
 	if (r == -1)
 		return -1;

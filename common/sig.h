@@ -54,6 +54,8 @@ int	sig_unblock(void);
  * sig_wait_fd().  -1 with errno set.
  */
 int	sig_flag_catch(int signo);
+/* One more signal for the same flag (at most two in all).  -1 errno. */
+int	sig_flag_also(int signo);
 /* 1 once the flag signal has arrived (it stays set). */
 int	sig_flag_raised(void);
 /*

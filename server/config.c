@@ -15,16 +15,17 @@ const char config_usage[] =
 "usage: forkd [-dhqVv] [-b addr] [-c max_children] [-p port] [-t idle]\n"
 "             [--backlog n] [--debug-verbs] [--grace secs] [--log-file path]\n"
 "             [--log-format kv|tcpserver] [--max-frame size]\n"
-"             [--max-line size] [--no-udp] [--per-ip n] [--pidfile path]\n"
-"             [--reap mode] [--request-timeout secs] [--udp-port port]\n"
-"             [--udp-rate n] [--user name] [--when-full refuse|wait]\n"
+"             [--max-line size] [--model fork|prefork|iterative] [--no-udp]\n"
+"             [--per-ip n] [--pidfile path] [--reap mode]\n"
+"             [--request-timeout secs] [--udp-port port] [--udp-rate n]\n"
+"             [--user name] [--when-full refuse|wait] [--workers n]\n"
 "             [--write-timeout secs]\n";
 
 enum {
 	OPT_UDP_PORT = 256, OPT_NO_UDP, OPT_PER_IP, OPT_WHEN_FULL, OPT_BACKLOG,
 	OPT_MAX_LINE, OPT_MAX_FRAME, OPT_GRACE, OPT_UDP_RATE, OPT_LOG_FILE,
 	OPT_LOG_FORMAT, OPT_PIDFILE, OPT_DEBUG_VERBS, OPT_REAP,
-	OPT_REQUEST_TIMEOUT, OPT_WRITE_TIMEOUT, OPT_USER
+	OPT_REQUEST_TIMEOUT, OPT_WRITE_TIMEOUT, OPT_USER, OPT_MODEL, OPT_WORKERS
 };
 
 static const struct option longopts[] = {
@@ -50,12 +51,26 @@ static const struct option longopts[] = {
 	{ "request-timeout",	required_argument, NULL, OPT_REQUEST_TIMEOUT },
 	{ "write-timeout",	required_argument, NULL, OPT_WRITE_TIMEOUT },
 	{ "user",		required_argument, NULL, OPT_USER },
+	{ "model",		required_argument, NULL, OPT_MODEL },
+	{ "workers",		required_argument, NULL, OPT_WORKERS },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ NULL,			0,		   NULL, 0 }
 };
+
+static const char *const model_names[] = {
+	[MODEL_FORK] = "fork",
+	[MODEL_PREFORK] = "prefork",
+	[MODEL_ITERATIVE] = "iterative",
+};
+
+const char *
+config_model_name(enum model m)
+{
+	return model_names[m];
+}
 
 void
 config_defaults(struct config *cfg)
@@ -67,6 +82,8 @@ config_defaults(struct config *cfg)
 	cfg->bind = PROTO_DEFAULT_HOST;
 	cfg->max_children = 256;
 	cfg->when_full = WHEN_FULL_REFUSE;
+	cfg->model = MODEL_FORK;
+	cfg->workers = 8;
 	cfg->backlog = 128;
 	cfg->idle_ms = 300 * 1000;
 	cfg->request_ms = 30 * 1000;
@@ -114,7 +131,8 @@ static const struct numopt
     o_line = { "max-line", 's', 1, PROTO_FRAME_LIMIT - 1 },
     o_frame = { "max-frame", 's', 1, PROTO_FRAME_LIMIT - 1 },
     o_grace = { "grace", 't', 0, 3600 * 1000LL },
-    o_rate = { "udp-rate", 'n', 1, 1000000 };
+    o_rate = { "udp-rate", 'n', 1, 1000000 },
+    o_workers = { "workers", 'n', 1, 10000 };
 
 /* Apply one option; -1 (message in errmsg) on a bad value. */
 static int
@@ -159,6 +177,22 @@ apply(struct config *cfg, int ch, const char *arg, char *errmsg)
 			    "when-full must be refuse or wait: %s", arg);
 			return -1;
 		}
+		break;
+	case OPT_MODEL:
+		for (v = 0; v < MODEL_ITERATIVE; v++)
+			if (strcmp(arg, model_names[v]) == 0)
+				break;
+		if (strcmp(arg, model_names[v]) != 0) {
+			snprintf(errmsg, CONFIG_ERR_MAX,
+			    "model must be fork, prefork or iterative: %s", arg);
+			return -1;
+		}
+		cfg->model = (enum model)v;
+		break;
+	case OPT_WORKERS:
+		if (number(&o_workers, arg, &v, errmsg) == -1)
+			return -1;
+		cfg->workers = (int)v;
 		break;
 	case OPT_BACKLOG:
 		if (number(&o_backlog, arg, &v, errmsg) == -1)
@@ -240,6 +274,24 @@ bad_option(int ch, const char *word, char *errmsg)
 		snprintf(errmsg, CONFIG_ERR_MAX, "%s: %s", what, word);
 }
 
+/* Options that only make sense together (or not at all). */
+static enum config_result
+check_model(struct config *cfg, char *errmsg)
+{
+	if (cfg->model == MODEL_PREFORK && cfg->workers > cfg->max_children) {
+		snprintf(errmsg, CONFIG_ERR_MAX, "workers (%d) is over "
+		    "max-children (%d)", cfg->workers, cfg->max_children);
+		return CONFIG_USAGE;
+	}
+	/* CRASH would abort the one process that serves everybody. */
+	if (cfg->model == MODEL_ITERATIVE && cfg->debug_verbs) {
+		snprintf(errmsg, CONFIG_ERR_MAX,
+		    "debug-verbs needs children: not with model iterative");
+		return CONFIG_USAGE;
+	}
+	return CONFIG_OK;
+}
+
 enum config_result
 config_parse(struct config *cfg, int argc, char **argv, char *errmsg)
 {
@@ -272,5 +324,5 @@ config_parse(struct config *cfg, int argc, char **argv, char *errmsg)
 		    argv[optind]);
 		return CONFIG_USAGE;
 	}
-	return CONFIG_OK;
+	return check_model(cfg, errmsg);
 }

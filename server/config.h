@@ -11,6 +11,14 @@
 
 enum when_full { WHEN_FULL_REFUSE, WHEN_FULL_WAIT };
 
+/*
+ * --model: the design ladder of Stevens' UNP chapter 30.  fork: a child
+ * per connection (the default); prefork: --workers children made at
+ * start, each accepting and serving one connection at a time; iterative:
+ * the listener serves each connection itself, one after another.
+ */
+enum model { MODEL_FORK, MODEL_PREFORK, MODEL_ITERATIVE };
+
 struct config {
 	int		 port;		/* TCP port; 0 picks a free one */
 	int		 udp_port;	/* -1: same as the TCP port */
@@ -19,6 +27,8 @@ struct config {
 	int		 max_children;
 	int		 per_ip;	/* 0: no per-address cap */
 	enum when_full	 when_full;
+	enum model	 model;
+	int		 workers;	/* --model prefork */
 	int		 backlog;
 	long long	 idle_ms;
 	long long	 request_ms;	/* a request must arrive within this */
@@ -54,6 +64,8 @@ void	config_defaults(struct config *);
  */
 enum config_result config_parse(struct config *, int argc, char **argv,
 	    char *errmsg);
+/* "fork", "prefork" or "iterative". */
+const char *config_model_name(enum model);
 /* The usage text, identical to the SYNOPSIS of forkd(1). */
 extern const char config_usage[];
 

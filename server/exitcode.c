@@ -37,16 +37,22 @@ exitcode_signame(int signo, char *out, size_t size)
 }
 
 void
+exitcode_describe_end(int code, char *out, size_t size)
+{
+	const char	*why = session_end_name(code);
+
+	snprintf(out, size, "status=exit:%d reason=%s", code,
+	    why != NULL ? why : "unknown");
+}
+
+void
 exitcode_describe(int st, char *out, size_t size)
 {
-	const char	*why;
 	char		 name[16];
 
-	if (WIFEXITED(st)) {
-		why = session_end_name(WEXITSTATUS(st));
-		snprintf(out, size, "status=exit:%d reason=%s", WEXITSTATUS(st),
-		    why != NULL ? why : "unknown");
-	} else if (WIFSIGNALED(st)) {
+	if (WIFEXITED(st))
+		exitcode_describe_end(WEXITSTATUS(st), out, size);
+	else if (WIFSIGNALED(st)) {
 		exitcode_signame(WTERMSIG(st), name, sizeof(name));
 		snprintf(out, size, "status=signal:%d reason=%s%s",
 		    WTERMSIG(st), name,

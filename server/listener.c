@@ -2,7 +2,10 @@
  * listener: the parent's loop.  Signal handlers only write to the
  * self-pipe; everything happens here, in order: signals (reap, stop,
  * reopen), then new connections, then timers (UDP worker restart, the
- * end of an EMFILE pause, the end of the grace period).
+ * end of an EMFILE pause, the end of the grace period).  --model picks
+ * who serves a connection: a child forked for it (fork), the listener
+ * itself (iterative), or workers forked at start that accept on their
+ * own while the listener only keeps them alive (prefork).
  */
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +27,7 @@
 #include "session.h"
 #include "sig.h"
 #include "udp_worker.h"
+#include "worker.h"
 
 #define ACCEPT_BATCH	32	/* accepts per wake-up before signals */
 #define EMFILE_PAUSE_MS	100	/* out of descriptors: stop accepting so long */
@@ -197,23 +201,6 @@ udp_exited(struct listener *l, int st)
 /* ---- children ---------------------------------------------------- */
 
 /*
- * Turn away a connection with one line and close it.  The listener must
- * never block on a client, so the write is a single non-blocking send: a
- * fresh socket's buffer always has room for one short line.
- */
-static void
-refuse(int fd, const char *text)
-{
-	char	 line[64];
-	int	 n;
-
-	n = snprintf(line, sizeof(line), "-ERR %s\r\n", text);
-	(void)sock_nonblock(fd, 1);
-	(void)netio_write(fd, line, (size_t)n);
-	(void)close(fd);
-}
-
-/*
  * The fd audit (-vv): a child must hold exactly stdin, stdout, stderr,
  * its connection and the log file, if there is one.
  */
@@ -274,7 +261,7 @@ spawn_child(struct listener *l, int fd, const struct sockaddr *peer,
 		    (unsigned long long)slot->conn, slot->peer,
 		    strerror(errno));
 		scoreboard_release(l->sb, slot);
-		refuse(fd, PROTO_BUSY);
+		session_refuse(fd, PROTO_BUSY);
 		return;
 	}
 	scoreboard_publish(l->sb, slot, pid);
@@ -289,6 +276,76 @@ spawn_child(struct listener *l, int fd, const struct sockaddr *peer,
 	(void)close(fd);
 	log_event(LOG_LVL_TRACE, "trace", "step=fork side=parent child=%ld "
 	    "closed=%d what=connected-socket", (long)pid, fd);
+}
+
+/* --model prefork: fork one more worker, with its slot.  0 or -1. */
+static int
+spawn_worker(struct listener *l)
+{
+	struct sb_slot	*slot;
+	sigset_t	 old;
+	pid_t		 pid;
+
+	if ((slot = scoreboard_alloc(l->sb)) == NULL)
+		return -1;
+	snprintf(slot->peer, sizeof(slot->peer), "-");
+	slot->start_ms = clock_ms();
+	(void)sig_block_all(&old);
+	if ((pid = fork()) == 0) {
+		if (l->udp_fd != -1)
+			(void)close(l->udp_fd);
+		worker_prefork_main(l->tcp_fd, l->cfg, l->sb, slot);
+	}
+	(void)sig_restore(&old);
+	if (pid == -1) {
+		log_event(LOG_LVL_WARN, "worker-error", "error=\"fork: %s\"",
+		    strerror(errno));
+		scoreboard_release(l->sb, slot);
+		return -1;
+	}
+	scoreboard_publish(l->sb, slot, pid);
+	log_event(LOG_LVL_INFO, "fork", "worker=%ld", (long)pid);
+	title(l);
+	return 0;
+}
+
+/* Keep --workers workers while running; retried on every loop turn. */
+static void
+fill_workers(struct listener *l)
+{
+	if (l->paused_until > clock_ms())
+		return;
+	while (l->cfg->model == MODEL_PREFORK && l->phase == RUNNING &&
+	    children(l) < l->cfg->workers)
+		if (spawn_worker(l) == -1) {
+			l->paused_until = clock_ms() + EMFILE_PAUSE_MS;
+			return;
+		}
+}
+
+/*
+ * --model iterative: serve fd here and now; nobody else is served
+ * meanwhile.  For the session, SIGTERM and SIGINT raise its stop flag
+ * (as in a child) instead of writing to the self-pipe; a stop that came
+ * is then passed on to the loop.
+ */
+static void
+serve_here(struct listener *l, int fd, const struct sockaddr *peer,
+    struct sb_slot *slot)
+{
+	scoreboard_publish(l->sb, slot, getpid());
+	if (worker_claim(l->sb, slot, fd, peer, slot->conn, 0) == 0 &&
+	    sig_flag_catch(SIGTERM) == 0 && sig_flag_also(SIGINT) == 0)
+		worker_serve(fd, l->cfg, l->sb, slot);
+	else
+		(void)close(fd);
+	(void)sig_catch(SIGTERM, sig_pipe_notify);
+	(void)sig_catch(SIGINT, sig_pipe_notify);
+	(void)sig_unblock();
+	if (sig_flag_raised())
+		sig_pipe_notify(SIGTERM);
+	scoreboard_release(l->sb, slot);
+	title(l);
 }
 
 /* One child has been reaped (by whichever --reap strategy): account. */
@@ -384,7 +441,7 @@ admit(struct listener *l, int fd, const struct sockaddr *peer)
 		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
 		    "reason=busy children=%d/%d", (unsigned long long)conn,
 		    peerstr, children(l), l->cfg->max_children);
-		refuse(fd, PROTO_BUSY);
+		session_refuse(fd, PROTO_BUSY);
 		return;
 	}
 	if (l->cfg->per_ip > 0 &&
@@ -394,12 +451,16 @@ admit(struct listener *l, int fd, const struct sockaddr *peer)
 		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
 		    "reason=per-ip limit=%d", (unsigned long long)conn,
 		    peerstr, l->cfg->per_ip);
-		refuse(fd, PROTO_BUSY);
+		session_refuse(fd, PROTO_BUSY);
 		return;
 	}
 	slot->conn = conn;
 	slot->start_ms = clock_ms();
 	memcpy(slot->peer, peerstr, sizeof(slot->peer));
+	if (l->cfg->model == MODEL_ITERATIVE) {
+		serve_here(l, fd, peer, slot);
+		return;
+	}
 	memcpy(slot->key, key, keylen);
 	slot->keylen = (unsigned char)keylen;
 	spawn_child(l, fd, peer, slot);
@@ -464,7 +525,8 @@ accept_failed(struct listener *l)
 static int
 accepting(const struct listener *l)
 {
-	if (l->phase != RUNNING || l->paused_until > clock_ms())
+	if (l->phase != RUNNING || l->paused_until > clock_ms() ||
+	    l->cfg->model == MODEL_PREFORK)	/* the workers accept */
 		return 0;
 	/* --when-full wait: leave clients in the backlog until a reap. */
 	return !(l->cfg->when_full == WHEN_FULL_WAIT && at_cap(l));
@@ -545,7 +607,7 @@ close_listener(struct listener *l)
 		sock_peer_str((struct sockaddr *)&ss, peer);
 		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
 		    "reason=shutdown", (unsigned long long)++l->next_conn, peer);
-		refuse(fd, PROTO_SHUTDOWN);
+		session_refuse(fd, PROTO_SHUTDOWN);
 	}
 	(void)close(l->tcp_fd);
 	l->tcp_fd = -1;
@@ -675,6 +737,7 @@ listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
 	if (udp_fd != -1)
 		udp_spawn(&l);
 	while (!finished(&l)) {
+		fill_workers(&l);
 		note_wait(&l);
 		pfd[0].fd = sig_pipe_fd();
 		pfd[1].fd = accepting(&l) ? l.tcp_fd : -1;

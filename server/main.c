@@ -181,11 +181,11 @@ main(int argc, char **argv)
 	/* Nothing below writes through stdio: no buffer to copy into children. */
 	fflush(NULL);
 	log_event(LOG_LVL_INFO, "start", "version=%s addr=%s tcp_port=%d "
-	    "udp_port=%d max_children=%d per_ip=%d idle=%.3fs reap=%s",
-	    FORKD_VERSION, cfg.bind, sock_local_port(s.tcp),
+	    "udp_port=%d max_children=%d per_ip=%d idle=%.3fs reap=%s "
+	    "model=%s", FORKD_VERSION, cfg.bind, sock_local_port(s.tcp),
 	    s.udp != -1 ? sock_local_port(s.udp) : 0, cfg.max_children,
 	    cfg.per_ip, (double)cfg.idle_ms / 1000,
-	    reaper_mode_name(cfg.reap));
+	    reaper_mode_name(cfg.reap), config_model_name(cfg.model));
 	log_event(LOG_LVL_INFO, "listen", "fd=%d proto=tcp backlog=%d",
 	    s.tcp, cfg.backlog);
 	rc = listener_run(&cfg, s.tcp, s.udp, &sb);

@@ -125,10 +125,10 @@ scoreboard_state_name(int state)
 {
 	static const char *const names[] = {
 		"free", "starting", "reading", "working", "writing",
-		"sleeping", "closing"
+		"sleeping", "closing", "idle"
 	};
 
-	if (state < 0 || state > SB_CLOSING)
+	if (state < 0 || state > SB_IDLE)
 		return "unknown";
 	return names[state];
 }

@@ -23,7 +23,8 @@ enum sb_state {
 	SB_WORKING,
 	SB_WRITING,
 	SB_SLEEPING,
-	SB_CLOSING
+	SB_CLOSING,
+	SB_IDLE		/* a prefork worker between connections */
 };
 
 struct sb_slot {

@@ -6,6 +6,7 @@
  * byte) means frames, anything else means lines.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -58,6 +59,18 @@ static const char *const end_names[] = {
 	[SESSION_REQUEST_TIMEOUT] = "request-timeout",
 	[SESSION_WRITE_TIMEOUT] = "write-timeout",
 };
+
+void
+session_refuse(int fd, const char *text)
+{
+	char	 line[64];
+	int	 n;
+
+	n = snprintf(line, sizeof(line), "-ERR %s\r\n", text);
+	(void)sock_nonblock(fd, 1);
+	(void)netio_write(fd, line, (size_t)n);
+	(void)close(fd);
+}
 
 const char *
 session_end_name(int code)

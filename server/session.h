@@ -31,6 +31,11 @@ enum session_end {
  */
 int	session_run(int fd, const struct config *, struct scoreboard *,
 	    struct sb_slot *);
+/*
+ * Turn a connection away with "-ERR text" and close it, never blocking:
+ * one non-blocking send (a fresh socket's buffer has room for a line).
+ */
+void	session_refuse(int fd, const char *text);
 /* "closed", "idle-timeout", ... for a session exit code; NULL if unknown. */
 const char *session_end_name(int code);
 

@@ -87,6 +87,8 @@ assert_defaults(const struct config *cfg)
 	ck_assert_int_eq(cfg->request_ms, 30000);
 	ck_assert_int_eq(cfg->write_ms, 30000);
 	ck_assert_ptr_null(cfg->pidfile);
+	ck_assert_int_eq(cfg->model, MODEL_FORK);
+	ck_assert_int_eq(cfg->workers, 8);
 }
 
 /* A usage error: a non-empty message on one printable line. */
@@ -131,7 +133,7 @@ enum field {
 	F_NONE, F_PORT, F_UDP_PORT, F_UDP, F_BIND, F_MAX_CHILDREN, F_PER_IP,
 	F_WHEN_FULL, F_BACKLOG, F_IDLE, F_MAX_LINE, F_MAX_FRAME, F_GRACE,
 	F_UDP_RATE, F_LEVEL, F_LOG_FILE, F_DAEMON, F_PIDFILE, F_LOG_STYLE,
-	F_DEBUG_VERBS, F_REAP, F_REQUEST, F_WRITE, F_USER
+	F_DEBUG_VERBS, F_REAP, F_REQUEST, F_WRITE, F_USER, F_MODEL, F_WORKERS
 };
 
 /* One option, short or long: the words and the field it sets. */
@@ -189,6 +191,11 @@ static const struct opt_case {
 	{ { "--reap", "wait-bug" }, F_REAP, REAP_WAIT_BUG, NULL },
 	{ { "--pidfile", "/tmp/forkd.pid" }, F_PIDFILE, 0, "/tmp/forkd.pid" },
 	{ { "--user", "nobody" }, F_USER, 0, "nobody" },
+	{ { "--model", "fork" }, F_MODEL, MODEL_FORK, NULL },
+	{ { "--model", "prefork" }, F_MODEL, MODEL_PREFORK, NULL },
+	{ { "--model=iterative" }, F_MODEL, MODEL_ITERATIVE, NULL },
+	{ { "--workers", "1" }, F_WORKERS, 1, NULL },
+	{ { "--workers", "256" }, F_WORKERS, 256, NULL },
 	{ { "--log-format", "kv" }, F_LOG_STYLE, LOG_STYLE_KV, NULL },
 	/* SPEC §2: kv or tcpserver. */
 	{ { "--log-format", "tcpserver" }, F_LOG_STYLE, LOG_STYLE_TCPSERVER,
@@ -237,6 +244,10 @@ num_field(const struct config *cfg, enum field f)
 		return cfg->request_ms;
 	case F_WRITE:
 		return cfg->write_ms;
+	case F_MODEL:
+		return cfg->model;
+	case F_WORKERS:
+		return cfg->workers;
 	default:
 		ck_abort_msg("field %d is not a number", (int)f);
 	}
@@ -407,6 +418,10 @@ static const char *const bad_cases[][3] = {
 	{ "--when-full", "" },
 	{ "--log-format", "json" },
 	{ "--reap", "sometimes" },
+	{ "--model", "threads" },
+	{ "--model", "" },
+	{ "--model", "Fork" },
+	{ "--workers", "0" },
 };
 
 START_TEST(test_bad_value)
@@ -419,6 +434,35 @@ START_TEST(test_bad_value)
 	ck_assert_msg(parse(&cfg, err, &a, w[0], w[1], (char *)NULL) ==
 	    CONFIG_USAGE, "%s '%s' was accepted", w[0], w[1]);
 	assert_usage_msg(err);
+}
+END_TEST
+
+/* Options that only make sense together, and the model names. */
+START_TEST(test_model_combinations)
+{
+	struct config	 cfg;
+	struct args	 a;
+	char		 err[CONFIG_ERR_MAX];
+
+	ck_assert_int_eq(parse(&cfg, err, &a, "--model", "prefork",
+	    "--workers", "9", "-c", "8", (char *)NULL), CONFIG_USAGE);
+	assert_usage_msg(err);
+	ck_assert_ptr_nonnull(strstr(err, "workers"));
+	ck_assert_int_eq(parse(&cfg, err, &a, "--model", "prefork",
+	    "--workers", "8", "-c", "8", (char *)NULL), CONFIG_OK);
+	ck_assert_int_eq(cfg.workers, 8);
+	/* --workers only bounds prefork. */
+	ck_assert_int_eq(parse(&cfg, err, &a, "--workers", "9", "-c", "8",
+	    (char *)NULL), CONFIG_OK);
+	ck_assert_int_eq(parse(&cfg, err, &a, "--model", "iterative",
+	    "--debug-verbs", (char *)NULL), CONFIG_USAGE);
+	assert_usage_msg(err);
+	ck_assert_ptr_nonnull(strstr(err, "debug-verbs"));
+	ck_assert_int_eq(parse(&cfg, err, &a, "--model", "prefork",
+	    "--debug-verbs", (char *)NULL), CONFIG_OK);
+	ck_assert_str_eq(config_model_name(MODEL_FORK), "fork");
+	ck_assert_str_eq(config_model_name(MODEL_PREFORK), "prefork");
+	ck_assert_str_eq(config_model_name(MODEL_ITERATIVE), "iterative");
 }
 END_TEST
 
@@ -465,6 +509,8 @@ static const char *const missing_cases[][3] = {
 	{ "--log-file", "log-file", "log-file" },
 	{ "--log-format", "log-format", "log-format" },
 	{ "--pidfile", "pidfile", "pidfile" },
+	{ "--model", "model", "model" },
+	{ "--workers", "workers", "workers" },
 };
 
 START_TEST(test_missing_value)
@@ -542,6 +588,7 @@ config_suite(void)
 	tc = tcase_create("Limits");
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_bad_value, 0, NCASES(bad_cases));
+	tcase_add_test(tc, test_model_combinations);
 	tcase_add_test(tc, test_unknown_option);
 	tcase_add_loop_test(tc, test_missing_value, 0, NCASES(missing_cases));
 	tcase_add_test(tc, test_stray_argument);

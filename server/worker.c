@@ -1,0 +1,129 @@
+/*
+ * worker: one connection after another in the same process, for the
+ * models without a child per connection (UNP ch. 30).  A prefork worker
+ * is a child made at start that calls accept() itself on the shared
+ * listening socket; the iterative listener serves each connection it
+ * accepts in place.  Both end a session with a "done" line where the
+ * fork model has its reap line, and both stop at SIGTERM/SIGINT the way
+ * a session child does: replies in hand go out, idle clients hear
+ * "-ERR server shutting down".
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "exitcode.h"
+#include "log.h"
+#include "proctitle.h"
+#include "proto.h"
+#include "session.h"
+#include "sig.h"
+#include "worker.h"
+
+#define ACCEPT_ERROR_PAUSE_MS	100	/* out of descriptors: wait so long */
+
+int
+worker_claim(struct scoreboard *sb, struct sb_slot *slot, int fd,
+    const struct sockaddr *peer, uint64_t conn, int per_ip)
+{
+	unsigned char	 key[16];
+	size_t		 keylen = sock_addr_key(peer, key);
+
+	/* Counted before this slot takes the key, as the listener does. */
+	if (per_ip > 0 && scoreboard_count_key(sb, key, keylen) >= per_ip) {
+		atomic_fetch_add(&sb->c->refused_per_ip, 1);
+		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
+		    "reason=per-ip limit=%d", (unsigned long long)conn,
+		    slot->peer, per_ip);
+		session_refuse(fd, PROTO_BUSY);
+		return -1;
+	}
+	slot->conn = conn;
+	slot->start_ms = clock_ms();
+	memcpy(slot->key, key, keylen);
+	slot->keylen = (unsigned char)keylen;
+	atomic_store(&slot->requests, 0);
+	atomic_store(&slot->bytes_in, 0);
+	atomic_store(&slot->bytes_out, 0);
+	return 0;
+}
+
+void
+worker_serve(int fd, const struct config *cfg, struct scoreboard *sb,
+    struct sb_slot *slot)
+{
+	char	 why[64];
+	int	 end;
+
+	end = session_run(fd, cfg, sb, slot);
+	exitcode_describe_end(end, why, sizeof(why));
+	log_event(LOG_LVL_INFO, "done", "conn=%llu %s duration=%.3fs",
+	    (unsigned long long)slot->conn, why,
+	    (double)(clock_ms() - slot->start_ms) / 1000);
+	/* Idle again: no peer, no key, so --per-ip no longer counts it. */
+	slot->keylen = 0;
+	snprintf(slot->peer, sizeof(slot->peer), "-");
+	atomic_store(&slot->state, SB_IDLE);
+}
+
+/* Wait for a connection and accept it; -1 when there is none (yet). */
+static int
+accept_one(int lfd, struct sockaddr_storage *ss)
+{
+	socklen_t	 len = sizeof(*ss);
+	int		 fd;
+
+	/* A stop that came before the wait has already raised the flag. */
+	if (sig_flag_raised() || sig_wait_fd(lfd, -1) != 1)
+		return -1;
+	/* Another worker may have taken it: EAGAIN, wait again. */
+	if ((fd = accept(lfd, (struct sockaddr *)ss, &len)) == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			log_event(LOG_LVL_WARN, "accept-error", "error=\"%s\" "
+			    "pause=%.3fs", strerror(errno),
+			    (double)ACCEPT_ERROR_PAUSE_MS / 1000);
+			(void)sig_wait_fd(-1, ACCEPT_ERROR_PAUSE_MS);
+		}
+		return -1;
+	}
+	if (sock_cloexec(fd) == -1) {
+		(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+_Noreturn void
+worker_prefork_main(int lfd, const struct config *cfg,
+    struct scoreboard *sb, struct sb_slot *slot)
+{
+	struct sockaddr_storage	 ss;
+	uint64_t		 conn;
+	int			 fd;
+
+	sig_pipe_close();
+	(void)signal(SIGINT, SIG_IGN);	/* Ctrl-C: the listener decides */
+	(void)signal(SIGHUP, SIG_IGN);	/* log reopen is the listener's */
+	if (sig_flag_catch(SIGTERM) == -1)
+		_exit(SESSION_FAILED);
+	atomic_store(&slot->state, SB_IDLE);
+	while (!sig_flag_raised()) {
+		proctitle_set("worker idle");
+		if ((fd = accept_one(lfd, &ss)) == -1)
+			continue;
+		conn = atomic_fetch_add(&sb->c->accepted, 1) + 1;
+		sock_peer_str((struct sockaddr *)&ss, slot->peer);
+		log_event(LOG_LVL_INFO, "accept", "conn=%llu peer=%s",
+		    (unsigned long long)conn, slot->peer);
+		if (worker_claim(sb, slot, fd, (struct sockaddr *)&ss, conn,
+		    cfg->per_ip) == 0)
+			worker_serve(fd, cfg, sb, slot);
+	}
+	/* _exit: the listener's stdio and atexit handlers are not ours. */
+	_exit(SESSION_CLOSED);
+}
