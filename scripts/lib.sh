@@ -89,6 +89,8 @@ t_cleanup() {
 }
 trap t_cleanup EXIT
 trap 'exit 130' INT TERM
+# A demo piped into head(1) gets SIGPIPE: clean up then too.
+trap 'exit 141' PIPE
 
 # With SANITIZE set (make check-asan), a sanitizer report in any file the
 # test wrote under $T_TMP (forkd's stderr is $FORKD_LOG.out) fails it.
@@ -202,7 +204,7 @@ esac
 
 # say TEXT...: narration, shown unless -q.
 say() {
-	[ "$DEMO_QUIET" -eq 1 ] || printf '%s\n' "$*"
+	[ "$DEMO_QUIET" -eq 1 ] || printf '%s\n' "$*" 2>/dev/null || exit 141
 }
 
 # show CMD...: print the command as typed, run it, show its output (-q:
