@@ -30,6 +30,7 @@ main(void)
 	srunner_add_suite(sr, options_suite());
 	srunner_add_suite(sr, stats_suite());
 	srunner_add_suite(sr, bench_suite());
+	srunner_add_suite(sr, client_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

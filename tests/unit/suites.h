@@ -22,5 +22,6 @@ Suite	*verbs_suite(void);
 Suite	*options_suite(void);
 Suite	*stats_suite(void);
 Suite	*bench_suite(void);
+Suite	*client_suite(void);
 
 #endif
