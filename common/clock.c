@@ -42,7 +42,12 @@ clock_iso8601(char *out, size_t size, int millis)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* No room for the date and time: nothing, rather than a lone "Z". */
+	if ((n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
+		if (size > 0)
+			out[0] = '\0';
+		return 0;
+	}
 	if (millis)
 		r = snprintf(out + n, size - n, ".%03ldZ",
 		    (long)(ts.tv_nsec / 1000000));

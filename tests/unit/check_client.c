@@ -130,9 +130,12 @@ writer(const char *p, size_t n, size_t first, size_t step, int gap_ms)
 static void
 reap(pid_t pid)
 {
+	pid_t	 r;
 	int	 st;
 
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
+		continue;
+	ck_assert_int_eq(r, pid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "writer child failed: status %d", st);
 }

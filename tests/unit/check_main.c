@@ -31,6 +31,10 @@ main(void)
 	srunner_add_suite(sr, stats_suite());
 	srunner_add_suite(sr, bench_suite());
 	srunner_add_suite(sr, client_suite());
+	srunner_add_suite(sr, netio_suite());
+	srunner_add_suite(sr, clock_suite());
+	srunner_add_suite(sr, histo_suite());
+	srunner_add_suite(sr, sock_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -23,5 +23,9 @@ Suite	*options_suite(void);
 Suite	*stats_suite(void);
 Suite	*bench_suite(void);
 Suite	*client_suite(void);
+Suite	*netio_suite(void);
+Suite	*clock_suite(void);
+Suite	*histo_suite(void);
+Suite	*sock_suite(void);
 
 #endif
