@@ -35,6 +35,10 @@ main(void)
 	srunner_add_suite(sr, clock_suite());
 	srunner_add_suite(sr, histo_suite());
 	srunner_add_suite(sr, sock_suite());
+	srunner_add_suite(sr, sig_suite());
+	srunner_add_suite(sr, reaper_suite());
+	srunner_add_suite(sr, fds_suite());
+	srunner_add_suite(sr, proctitle_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

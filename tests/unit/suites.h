@@ -27,5 +27,9 @@ Suite	*netio_suite(void);
 Suite	*clock_suite(void);
 Suite	*histo_suite(void);
 Suite	*sock_suite(void);
+Suite	*sig_suite(void);
+Suite	*reaper_suite(void);
+Suite	*fds_suite(void);
+Suite	*proctitle_suite(void);
 
 #endif
