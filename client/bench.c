@@ -5,9 +5,16 @@
  * counts and histograms into its own pipe: a short progress head every
  * 100 ms when a progress line is wanted, the whole result at the end.
  * The parent polls the pipes, prints the progress line, merges, reports.
+ * --hold pauses persistent connections after their first round: each
+ * worker waits there for the others (a second pipe, closed like the
+ * first), so that every connection is open and answered at once; the
+ * parent then says so on standard error, so that a script knows when to
+ * measure the server's memory.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,7 +44,7 @@
 /* A worker's record: the head alone for progress, head and result last. */
 struct head {
 	uint32_t	 final;
-	uint32_t	 pad;
+	uint32_t	 held;		/* reached the --hold pause */
 	uint64_t	 requests;
 	uint64_t	 errors;
 };
@@ -56,8 +63,12 @@ struct worker {
 	int64_t				 next_report;	/* ms; 0: no progress */
 	int64_t				 end_us;	/* 0: no --duration */
 	uint64_t			 seq;		/* requests made */
-	char				*req;		/* "ECHO payload" */
+	char				*req;		/* "ECHO payload", or with
+							   --echo "payload\n" */
 	size_t				 reqlen;
+	size_t				 pre;		/* payload offset in req */
+	int				 held;
+	int				 release;	/* --hold: EOF, all held */
 	struct buf			 reply;
 	struct msg			 m;
 };
@@ -80,6 +91,9 @@ struct bench {
 	int				 live;		/* pipes still open */
 	int				 progress;	/* lines on stderr */
 	int				 stopped;	/* SIGTERM passed on */
+	int				 release;	/* --hold: closed when all
+							   workers hold; or -1 */
+	int				 release_rd;	/* the workers' end */
 	int64_t				 start_us;
 	int64_t				 end_us;	/* the last pipe closed */
 	int64_t				 tick;		/* next progress, ms */
@@ -136,22 +150,37 @@ is_hex(const char *s, size_t n)
 	return 1;
 }
 
-enum bench_check
-bench_check(const char *reply, size_t len, const char *payload, size_t size)
+/* reply[0..size) against payload[0..size), the echo proper. */
+static enum bench_check
+same_payload(const char *reply, const char *payload, size_t size)
 {
 	size_t	 n = size < SEQ_DIGITS ? size : SEQ_DIGITS;
 
-	if (size == 0)
-		return len == 3 && memcmp(reply, "+OK", 3) == 0 ?
-		    BENCH_MATCH : BENCH_MISMATCH;
-	if (len != size + 4 || memcmp(reply, OK_PREFIX, 4) != 0)
-		return BENCH_MISMATCH;
-	reply += 4;
 	if (memcmp(reply, payload, size) == 0)
 		return BENCH_MATCH;
 	if (memcmp(reply + n, payload + n, size - n) == 0 && is_hex(reply, n))
 		return BENCH_STALE;
 	return BENCH_MISMATCH;
+}
+
+enum bench_check
+bench_check(const char *reply, size_t len, const char *payload, size_t size)
+{
+	if (size == 0)
+		return len == 3 && memcmp(reply, "+OK", 3) == 0 ?
+		    BENCH_MATCH : BENCH_MISMATCH;
+	if (len != size + 4 || memcmp(reply, OK_PREFIX, 4) != 0)
+		return BENCH_MISMATCH;
+	return same_payload(reply + 4, payload, size);
+}
+
+enum bench_check
+bench_check_echo(const char *reply, size_t len, const char *payload,
+    size_t size)
+{
+	if (len != size)
+		return BENCH_MISMATCH;
+	return same_payload(reply, payload, size);
 }
 
 void
@@ -165,6 +194,7 @@ bench_merge(struct bench_result *into, const struct bench_result *from)
 		into->err[i] += from->err[i];
 	histo_merge(&into->setup, &from->setup);
 	histo_merge(&into->lat, &from->lat);
+	histo_merge(&into->cycle, &from->cycle);
 }
 
 uint64_t
@@ -244,7 +274,8 @@ bench_summary(const struct bench_report *rep, struct buf *out)
 	    r->err[BENCH_RESET], r->err[BENCH_TIMEOUT], r->err[BENCH_BUSY],
 	    r->err[BENCH_BAD], r->err[BENCH_OTHER], proto_name(o),
 	    o->bench.size, (double)rep->elapsed_us / 1e6) == -1 ||
-	    quantiles(out, "setup_", &r->setup) == -1)
+	    quantiles(out, "setup_", &r->setup) == -1 ||
+	    quantiles(out, "cycle_", &r->cycle) == -1)
 		return -1;
 	return buf_append(out, "\n", 1);
 }
@@ -281,8 +312,12 @@ describe(const struct client_opts *o, struct buf *out)
 	else if (rc == 0)
 		rc = buf_printf(out, "%d short connection%s x %d request%s",
 		    b->conns, S(b->conns), b->requests, S(b->requests));
+	if (rc == 0 && b->hold_ms > 0)
+		rc = buf_printf(out, ", held %d.%03d s after the first",
+		    b->hold_ms / 1000, b->hold_ms % 1000);
 	if (rc == 0)
-		rc = buf_printf(out, ", %s, %d-byte ECHO\n", how, b->size);
+		rc = buf_printf(out, ", %s, %d-byte %s\n", how, b->size,
+		    b->echo ? "echo" : "ECHO");
 	return rc;
 }
 
@@ -319,6 +354,10 @@ table(const struct bench_report *rep, struct buf *out)
 	if (rc == 0 && rep->o->mode != CLIENT_UDP)
 		rc = row(out, "connections", r->conns, rep->elapsed_us,
 		    &r->setup);
+	/* A short connection's whole life: connect() to its last reply. */
+	if (rc == 0 && rep->o->mode != CLIENT_UDP && !rep->o->bench.persistent)
+		rc = row(out, "cycles", r->cycle.count, rep->elapsed_us,
+		    &r->cycle);
 	if (rc == 0)
 		rc = row(out, "requests", r->requests, rep->elapsed_us,
 		    &r->lat);
@@ -371,6 +410,7 @@ report(struct worker *w, int final)
 		w->next_report = now + REPORT_MS;
 	}
 	w->m.h.final = (uint32_t)final;
+	w->m.h.held = (uint32_t)w->held;
 	w->m.h.requests = w->m.r.requests;
 	w->m.h.errors = bench_errors(&w->m.r);
 	/* On EPIPE the parent is gone: there is nobody left to tell. */
@@ -389,18 +429,27 @@ more(const struct worker *w, uint64_t i, uint64_t n)
 	return i < n;
 }
 
+/* Send the request: an echo server's line goes out as it is. */
+static int
+send_request(struct worker *w, struct client *c)
+{
+	if (w->o->bench.echo && c->mode == CLIENT_LINE)
+		return netio_write_all(c->fd, w->req, w->reqlen, NULL);
+	return client_send(c, w->req, w->reqlen);
+}
+
 /* One ECHO over c: 0 when its exact echo came back, else -1, counted. */
 static int
 echo(struct worker *w, struct client *c)
 {
-	char			*payload = w->req + strlen(ECHO_PREFIX);
+	char			*payload = w->req + w->pre;
 	size_t			 size = (size_t)w->o->bench.size;
 	enum bench_check	 ok;
 	int64_t			 t0;
 
 	bench_payload(payload, size, w->seq++);
 	t0 = clock_us();
-	if (client_send(c, w->req, w->reqlen) == -1) {
+	if (send_request(w, c) == -1) {
 		count(w, bench_classify(errno));
 		return -1;
 	}
@@ -410,8 +459,8 @@ echo(struct worker *w, struct client *c)
 			count(w, bench_classify(errno));
 			return -1;
 		}
-		ok = bench_check(buf_head(&w->reply), buf_used(&w->reply),
-		    payload, size);
+		ok = (w->o->bench.echo ? bench_check_echo : bench_check)(
+		    buf_head(&w->reply), buf_used(&w->reply), payload, size);
 	} while (ok == BENCH_STALE && c->mode == CLIENT_UDP);
 	if (ok != BENCH_MATCH) {
 		count(w, BENCH_BAD);
@@ -462,7 +511,7 @@ static int
 dial(const struct worker *w)
 {
 	struct timeval	 tv;
-	int		 fd, ms = w->o->timeout_ms;
+	int		 fd, ms = w->o->timeout_ms, on = 1;
 
 	if ((fd = socket(w->sa->sa_family, SOCK_STREAM, 0)) == -1)
 		return -1;
@@ -474,8 +523,13 @@ dial(const struct worker *w)
 		return close_keep(fd);
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
+	/*
+	 * Each request leaves in one write: Nagle would only hold back the
+	 * tail of a large one until the server's delayed ACK (40 ms).
+	 */
 	if (sock_nonblock(fd, 0) == -1 || setsockopt(fd, SOL_SOCKET,
-	    SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
+	    SO_SNDTIMEO, &tv, sizeof(tv)) == -1 || setsockopt(fd,
+	    IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == -1)
 		return close_keep(fd);
 	return fd;
 }
@@ -501,6 +555,12 @@ open_session(struct worker *w, struct client *c)
 		return -1;
 	}
 	c->fd = fd;
+	/* An echo server says nothing first. */
+	if (w->o->bench.echo) {
+		histo_add(&w->m.r.setup, clock_us() - t0);
+		w->m.r.conns++;
+		return 0;
+	}
 	if (client_greeting(c, &w->reply) == -1) {
 		count(w, bench_classify(errno));
 		hang_up(c);
@@ -526,8 +586,10 @@ run_short(struct worker *w)
 	const struct bench_opts	*b = &w->o->bench;
 	struct client		 c;
 	uint64_t		 i, k;
+	int64_t			 t0;
 
 	for (i = 0; more(w, i, (uint64_t)b->conns); i++) {
+		t0 = clock_us();
 		if (open_session(w, &c) == -1) {
 			report(w, 0);
 			continue;
@@ -535,14 +597,40 @@ run_short(struct worker *w)
 		for (k = 0; k < (uint64_t)b->requests && !stop; k++)
 			if (echo(w, &c) == -1)
 				break;
+		if (k == (uint64_t)b->requests)
+			histo_add(&w->m.r.cycle, clock_us() - t0);
 		hang_up(&c);
 	}
 }
 
 /*
+ * --hold: tell the parent this worker is holding (at once, progress or
+ * not), then pause, unless stopped.
+ */
+static void
+hold(struct worker *w)
+{
+	int64_t	 end;
+	char	 c;
+
+	w->held = 1;
+	w->m.h.final = 0;
+	w->m.h.held = 1;
+	w->m.h.requests = w->m.r.requests;
+	w->m.h.errors = bench_errors(&w->m.r);
+	(void)netio_write_all(w->out, &w->m.h, sizeof(w->m.h), NULL);
+	/* Not netio_read: a stop (EINTR) must end the wait. */
+	while (!stop && read(w->release, &c, 1) == -1 && errno == EINTR)
+		;
+	end = clock_ms() + w->o->bench.hold_ms;
+	while (!stop && clock_ms() < end)
+		(void)poll(NULL, 0, clock_until(end));
+}
+
+/*
  * N connections opened first and held, then K rounds of one request on
- * each (or rounds until --duration is up).  A connection that fails is
- * dropped; the others go on.
+ * each (or rounds until --duration is up), with the --hold pause after
+ * the first.  A connection that fails is dropped; the others go on.
  */
 static void
 run_persistent(struct worker *w)
@@ -563,12 +651,15 @@ run_persistent(struct worker *w)
 			live++;
 		report(w, 0);
 	}
-	for (k = 0; live > 0 && more(w, k, (uint64_t)b->requests); k++)
+	for (k = 0; live > 0 && more(w, k, (uint64_t)b->requests); k++) {
 		for (i = 0; i < b->conns && !stop; i++)
 			if (c[i].fd != -1 && echo(w, &c[i]) == -1) {
 				hang_up(&c[i]);
 				live--;
 			}
+		if (k == 0 && b->hold_ms > 0)
+			hold(w);
+	}
 	for (i = 0; i < b->conns; i++)
 		if (c[i].fd != -1)
 			hang_up(&c[i]);
@@ -607,6 +698,15 @@ worker_init(struct worker *w, const struct bench *b,
 	w->salen = salen;
 	w->out = out;
 	w->reply = (struct buf)BUF_INIT;
+	if (b->o->bench.echo) {
+		/* The payload alone; over TCP a line, ended by LF. */
+		w->reqlen = size + (b->o->mode == CLIENT_UDP ? 0 : 1);
+		if ((w->req = malloc(size + 1)) == NULL)
+			return -1;
+		w->req[size] = '\n';
+		return 0;
+	}
+	w->pre = pre;
 	/* "ECHO" alone when the payload is empty. */
 	w->reqlen = size > 0 ? pre + size : pre - 1;
 	if ((w->req = malloc(pre + size)) == NULL)
@@ -620,7 +720,7 @@ worker_init(struct worker *w, const struct bench *b,
  * worker_init() that failed leaves w->req NULL: an error, counted).
  */
 static void
-work(struct worker *w, int go, int progress)
+work(struct worker *w, int go, int release, int progress)
 {
 	char	 c;
 
@@ -632,6 +732,7 @@ work(struct worker *w, int go, int progress)
 		    (int64_t)w->o->bench.duration_ms * 1000;
 	if (progress)
 		w->next_report = clock_ms() + REPORT_MS;
+	w->release = release;
 	if (w->req == NULL)
 		count(w, BENCH_OTHER);
 	else if (w->o->mode == CLIENT_UDP)
@@ -709,10 +810,12 @@ spawn(struct bench *b, int i, const struct sockaddr *sa, socklen_t salen,
 	if (pid == 0) {
 		(void)close(fd[0]);
 		(void)close(go[1]);
+		if (b->release != -1)
+			(void)close(b->release);
 		for (j = 0; j < i; j++)
 			(void)close(b->p[j].fd);
 		(void)worker_init(&w, b, sa, salen, fd[1]);
-		work(&w, go[0], b->progress);
+		work(&w, go[0], b->release_rd, b->progress);
 		/* Never return into the parent's code, nor flush its stdio. */
 		_exit(0);
 	}
@@ -724,6 +827,15 @@ spawn(struct bench *b, int i, const struct sockaddr *sa, socklen_t salen,
 	return 0;
 }
 
+/* Let the workers waiting at --hold go on: they read EOF. */
+static void
+release(struct bench *b)
+{
+	if (b->release != -1)
+		(void)close(b->release);
+	b->release = -1;
+}
+
 /* Pass a stop on to the workers still running, once. */
 static void
 pass_stop(struct bench *b)
@@ -731,9 +843,26 @@ pass_stop(struct bench *b)
 	int	 i;
 
 	b->stopped = 1;
+	release(b);
 	for (i = 0; i < b->n; i++)
 		if (b->p[i].fd != -1)
 			(void)kill(b->p[i].pid, SIGTERM);
+}
+
+/* With --hold, the pipe whose closing ends the wait for the others. */
+static int
+hold_pipe(struct bench *b)
+{
+	int	 fd[2];
+
+	b->release = b->release_rd = -1;
+	if (b->o->bench.hold_ms == 0)
+		return 0;
+	if (pipe(fd) == -1)
+		return -1;
+	b->release_rd = fd[0];
+	b->release = fd[1];
+	return 0;
 }
 
 /* Fork every worker, then start them together.  0, or -1 (reported). */
@@ -742,7 +871,7 @@ start(struct bench *b, const struct sockaddr *sa, socklen_t salen)
 {
 	int	 go[2], i, rc = 0;
 
-	if (pipe(go) == -1) {
+	if (pipe(go) == -1 || hold_pipe(b) == -1) {
 		fprintf(stderr, "forkc: pipe: %s\n", strerror(errno));
 		return -1;
 	}
@@ -754,6 +883,8 @@ start(struct bench *b, const struct sockaddr *sa, socklen_t salen)
 		if ((rc = spawn(b, i, sa, salen, go)) == -1)
 			fprintf(stderr, "forkc: fork: %s\n", strerror(errno));
 	(void)close(go[0]);
+	if (b->release_rd != -1)
+		(void)close(b->release_rd);
 	if (rc == -1)
 		pass_stop(b);
 	b->start_us = clock_us();
@@ -814,6 +945,32 @@ progress(struct bench *b)
 	b->tick = now + TICK_MS;
 }
 
+/*
+ * --hold: once every worker has reached its pause (or ended), let them
+ * all go on holding and say how many connections were answered and are
+ * held, once.
+ */
+static void
+tell_held(struct bench *b)
+{
+	uint64_t	 answered = 0;
+	int		 i, held = 0;
+
+	if (b->release == -1)
+		return;
+	for (i = 0; i < b->n; i++) {
+		if (!b->p[i].last.held && b->p[i].fd != -1)
+			return;
+		held += b->p[i].last.held != 0;
+		answered += b->p[i].last.requests;
+	}
+	release(b);
+	if (held > 0)
+		fprintf(stderr, "forkc: bench: holding %" PRIu64
+		    " connections for %d.%03d s\n", answered,
+		    b->o->bench.hold_ms / 1000, b->o->bench.hold_ms % 1000);
+}
+
 /* Read the pipes until every worker has closed its own. */
 static void
 collect(struct bench *b)
@@ -838,6 +995,7 @@ collect(struct bench *b)
 		for (i = 0; r > 0 && i < b->n; i++)
 			if (b->pfd[i].revents != 0)
 				take(b, &b->p[i]);
+		tell_held(b);
 		progress(b);
 	}
 }
@@ -848,6 +1006,7 @@ reap(struct bench *b)
 {
 	int	 i, st;
 
+	release(b);
 	for (i = 0; i < b->n; i++) {
 		if (b->p[i].fd != -1)
 			(void)close(b->p[i].fd);
@@ -911,6 +1070,7 @@ bench_run(const struct client_opts *o)
 	}
 	memset(&b, 0, sizeof(b));
 	b.o = o;
+	b.release = b.release_rd = -1;
 	b.progress = o->bench.progress || isatty(STDERR_FILENO);
 	b.p = calloc((size_t)o->bench.procs, sizeof(*b.p));
 	b.pfd = calloc((size_t)o->bench.procs, sizeof(*b.pfd));

@@ -3,8 +3,11 @@
  * making N short connections of K ECHO requests (or holding N persistent
  * connections, or sending N x K datagrams), check every reply byte for
  * byte and record every latency; the parent merges what they send back
- * through their pipes.  bench_run() is the run; the rest is pure (error
- * kinds, payloads, reply checks, merging, the report) and unit-tested.
+ * through their pipes.  With --echo the server is a plain echo server
+ * (no greeting, the line comes back as sent), so forkd can be measured
+ * against the servers people would use instead.  bench_run() is the run;
+ * the rest is pure (error kinds, payloads, reply checks, merging, the
+ * report) and unit-tested.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -34,6 +37,8 @@ struct bench_result {
 	uint64_t	 err[BENCH_NERR];
 	struct histo	 setup;		/* connect() to greeting read, µs */
 	struct histo	 lat;		/* request sent to reply read, µs */
+	struct histo	 cycle;		/* connect() to a short connection's
+					   last reply, µs: the whole cost */
 };
 
 /* A finished run, as bench_format() reports it. */
@@ -71,6 +76,12 @@ void	bench_payload(char *out, size_t size, uint64_t seq);
  */
 enum bench_check bench_check(const char *reply, size_t len,
 	    const char *payload, size_t size);
+/*
+ * The same for a plain echo server (--echo): the reply must be the
+ * payload itself.
+ */
+enum bench_check bench_check_echo(const char *reply, size_t len,
+	    const char *payload, size_t size);
 /* Add every count and sample of from into into. */
 void	bench_merge(struct bench_result *into, const struct bench_result *from);
 /* The sum of the error counts. */
@@ -85,7 +96,8 @@ int	bench_format(const struct bench_report *, struct buf *out);
  * "bench mode=short|persistent|datagram procs= conns= requests=
  * conn_per_s= req_per_s= p50_ms= p90_ms= p99_ms= max_ms= errors=
  * refused= reset= timeout= busy= bad= other= proto=tcp|line|udp size=
- * elapsed_s= setup_p50_ms= setup_p90_ms= setup_p99_ms= setup_max_ms=".
+ * elapsed_s= setup_p50_ms= setup_p90_ms= setup_p99_ms= setup_max_ms=
+ * cycle_p50_ms= cycle_p90_ms= cycle_p99_ms= cycle_max_ms=".
  * 0, or -1 ENOMEM.
  */
 int	bench_summary(const struct bench_report *, struct buf *out);

@@ -19,16 +19,17 @@ const char opts_usage[] =
 "             [-t secs] [--batch | --half-close | --trickle] [--line]\n"
 "             [--trickle-ms ms] [stats | watch [secs]]\n"
 "       forkc [-qu] [-H host] [-K requests] [-N conns] [-P procs]\n"
-"             [-p port] [-t secs] [--duration secs] [--line]\n"
-"             [--persistent] [--progress] [--proto tcp|line|udp]\n"
-"             [--size bytes] bench\n";
+"             [-p port] [-t secs] [--duration secs] [--echo]\n"
+"             [--hold secs] [--line] [--persistent] [--progress]\n"
+"             [--proto tcp|line|udp] [--size bytes] bench\n";
 
 /* The largest bench payload: after "ECHO ", a frame under 16 MiB. */
 #define PAYLOAD_MAX	(PROTO_FRAME_LIMIT - 6)
 
 enum {
 	OPT_LINE = 256, OPT_HALF_CLOSE, OPT_BATCH, OPT_TRICKLE, OPT_TRICKLE_MS,
-	OPT_PERSISTENT, OPT_PROTO, OPT_SIZE, OPT_DURATION, OPT_PROGRESS
+	OPT_PERSISTENT, OPT_PROTO, OPT_SIZE, OPT_DURATION, OPT_PROGRESS,
+	OPT_ECHO, OPT_HOLD
 };
 
 static const struct option longopts[] = {
@@ -51,6 +52,8 @@ static const struct option longopts[] = {
 	{ "size",	required_argument, NULL, OPT_SIZE },
 	{ "duration",	required_argument, NULL, OPT_DURATION },
 	{ "progress",	no_argument,	   NULL, OPT_PROGRESS },
+	{ "echo",	no_argument,	   NULL, OPT_ECHO },
+	{ "hold",	required_argument, NULL, OPT_HOLD },
 	{ "quiet",	no_argument,	   NULL, 'q' },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
@@ -152,6 +155,12 @@ apply_bench(struct client_opts *o, int ch, char *arg, char *errmsg)
 	case OPT_PROGRESS:
 		b->progress = 1;
 		return 0;
+	case OPT_ECHO:
+		b->echo = 1;
+		return 0;
+	case OPT_HOLD:
+		return seconds("hold", arg, 1, 3600 * 1000, &b->hold_ms,
+		    errmsg);
 	}
 	return 1;
 }
@@ -281,6 +290,10 @@ bench_option(const struct client_opts *o)
 		return "--duration needs bench";
 	if (b->progress)
 		return "--progress needs bench";
+	if (b->echo)
+		return "--echo needs bench";
+	if (b->hold_ms != 0)
+		return "--hold needs bench";
 	return NULL;
 }
 
@@ -303,6 +316,11 @@ bad_bench(const struct client_opts *o)
 		return "--persistent needs TCP";
 	if (udp && b->size > OPTS_UDP_SIZE_MAX)
 		return "--size over UDP is at most 508 (a 512-byte reply)";
+	if (b->hold_ms != 0 && !b->persistent)
+		return "--hold needs --persistent";
+	/* An echo server knows no frames: lines over TCP. */
+	if (b->echo && o->mode == CLIENT_FRAME && b->proto_set)
+		return "--echo needs --proto line or udp";
 	if (b->duration_ms == 0)
 		return NULL;
 	if (udp && (b->conns != 0 || b->requests != 0))
@@ -375,6 +393,8 @@ fill_in(struct client_opts *o)
 		b->requests = OPTS_REQUESTS;
 	if (b->size == -1)
 		b->size = OPTS_SIZE;
+	if (b->echo && o->mode == CLIENT_FRAME)
+		o->mode = CLIENT_LINE;
 }
 
 /*

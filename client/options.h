@@ -20,6 +20,9 @@ struct bench_opts {
 	int		  size;		/* ECHO payload bytes */
 	int		  duration_ms;	/* instead of a count; 0: none */
 	int		  progress;	/* a progress line even off a tty */
+	int		  echo;		/* a plain echo server: no greeting,
+					   no verb, the line comes back */
+	int		  hold_ms;	/* --persistent: pause after round 1 */
 	int		  proto_set;	/* --proto was given */
 };
 

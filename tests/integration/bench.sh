@@ -3,8 +3,11 @@
 # reap in the server's log), persistent connections in line mode, UDP;
 # the summary line parsed key by key; a server at its -c cap (busy
 # counted, exit 1); a closed port (refused counted, exit 1, at once); the
-# progress line; SIGTERM (a partial report, no worker left behind).
-# Every forkc run is bounded by timeout(1).
+# progress line; SIGTERM (a partial report, no worker left behind);
+# --hold (every connection open at once when forkc says so, SIGTERM while
+# holding); --echo against make bench's yardsticks (built here), over
+# TCP, UDP and with 64 KiB lines, and against forkd (not an echo: bad).
+# Every forkc run is bounded by timeout(1); no assertion on a rate.
 # shellcheck disable=SC2119 # forkd_start's options are optional
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -26,7 +29,7 @@ bench() {
 
 # summary_ok NAME: the last line is the summary, every key in its place.
 summary_ok() {
-	tail -n 1 "$T_TMP/$1.out" | grep -Eq '^bench mode=(short|persistent|datagram) procs=[0-9]+ conns=[0-9]+ requests=[0-9]+ conn_per_s=[0-9]+\.[0-9] req_per_s=[0-9]+\.[0-9] p50_ms=[0-9]+\.[0-9]{3} p90_ms=[0-9]+\.[0-9]{3} p99_ms=[0-9]+\.[0-9]{3} max_ms=[0-9]+\.[0-9]{3} errors=[0-9]+ refused=[0-9]+ reset=[0-9]+ timeout=[0-9]+ busy=[0-9]+ bad=[0-9]+ other=[0-9]+ proto=(tcp|line|udp) size=[0-9]+ elapsed_s=[0-9]+\.[0-9]{3} setup_p50_ms=[0-9.]+ setup_p90_ms=[0-9.]+ setup_p99_ms=[0-9.]+ setup_max_ms=[0-9.]+$'
+	tail -n 1 "$T_TMP/$1.out" | grep -Eq '^bench mode=(short|persistent|datagram) procs=[0-9]+ conns=[0-9]+ requests=[0-9]+ conn_per_s=[0-9]+\.[0-9] req_per_s=[0-9]+\.[0-9] p50_ms=[0-9]+\.[0-9]{3} p90_ms=[0-9]+\.[0-9]{3} p99_ms=[0-9]+\.[0-9]{3} max_ms=[0-9]+\.[0-9]{3} errors=[0-9]+ refused=[0-9]+ reset=[0-9]+ timeout=[0-9]+ busy=[0-9]+ bad=[0-9]+ other=[0-9]+ proto=(tcp|line|udp) size=[0-9]+ elapsed_s=[0-9]+\.[0-9]{3} setup_p50_ms=[0-9.]+ setup_p90_ms=[0-9.]+ setup_p99_ms=[0-9.]+ setup_max_ms=[0-9.]+ cycle_p50_ms=[0-9.]+ cycle_p90_ms=[0-9.]+ cycle_p99_ms=[0-9.]+ cycle_max_ms=[0-9.]+$'
 }
 
 # reaps_reach N: the log has N reap lines.
@@ -55,6 +58,9 @@ expect_eq "short: 100 connections accepted" $((accepts + 100)) "$(log_count acce
 check "short: 100 children reaped" wait_until 5 reaps_reach $((reaps + 100))
 expect_eq "short: each child served 2 requests" 100 \
     "$(grep -c ' session-end .* requests=2 ' "$FORKD_LOG")"
+expect_match "short: 100 whole cycles timed" '^cycles +100 +[0-9.]+ +[0-9.]+ ' "$(cat "$T_TMP/short.out")"
+check "short: a cycle takes longer than its setup" \
+    sh -c "[ \"\$(echo '$(kv cycle_max_ms "$T_TMP/short.out")' | tr -d .)\" -ge \"\$(echo '$(kv setup_max_ms "$T_TMP/short.out")' | tr -d .)\" ]"
 
 # Payload sizes: none ("ECHO" alone), and one over several segments.
 bench size0 -q -P 1 -N 3 --size 0
@@ -101,6 +107,47 @@ bench noprogress -q -P 1 -K 2 --duration 2.2
 expect_eq "no --progress, stderr not a terminal: no progress line" "" \
     "$(cat "$T_TMP/noprogress.err")"
 
+# ---- --hold: every connection open and answered at once ------------------
+accepts=$(log_count accept)
+ends=$(log_count session-end)
+"$FORKC" -p "$FORKD_PORT" -q bench -P 2 -N 5 -K 2 --persistent --hold 3 \
+    >"$T_TMP/hold.out" 2>"$T_TMP/hold.err" &
+bpid=$!
+track "$bpid"
+check "--hold: forkc says it is holding" \
+    wait_until 20 grep -q 'holding' "$T_TMP/hold.err"
+expect_eq "--hold: the notice" "forkc: bench: holding 10 connections for 3.000 s" \
+    "$(cat "$T_TMP/hold.err")"
+# forkc waits 3 s from the notice: the sessions are all there now.
+expect_eq "--hold: 10 sessions live (and the UDP worker)" 11 \
+    "$(children_of "$FORKD_PID" | wc -l | tr -d ' ')"
+expect_eq "--hold: 10 accepted, none ended yet" "$((accepts + 10)) $ends" \
+    "$(log_count accept) $(log_count session-end)"
+check "--hold: forkc ends" wait_until 30 t_gone "$bpid"
+wait "$bpid"
+expect_eq "--hold: exit 0" 0 "$?"
+expect_eq "--hold: 10 connections answered twice" "10 20 0" \
+    "$(kv conns "$T_TMP/hold.out") $(kv requests "$T_TMP/hold.out") $(kv errors "$T_TMP/hold.out")"
+check "--hold: held at least 3 s" [ "$(kv elapsed_s "$T_TMP/hold.out" | cut -d. -f1)" -ge 3 ]
+
+# SIGTERM while holding: the pause ends, so does forkc.
+"$FORKC" -p "$FORKD_PORT" -q bench -P 2 -N 2 -K 2 --persistent --hold 60 \
+    >"$T_TMP/holdterm.out" 2>"$T_TMP/holdterm.err" &
+bpid=$!
+track "$bpid"
+check "--hold 60: holding" wait_until 20 grep -q 'holding 4 ' "$T_TMP/holdterm.err"
+kill -TERM "$bpid"
+check "--hold 60, SIGTERM: forkc ends at once" wait_until 5 t_gone "$bpid"
+wait "$bpid"
+expect_eq "--hold 60, SIGTERM: exit 1, 4 requests answered" "1 4" \
+    "$? $(kv requests "$T_TMP/holdterm.out")"
+
+# ---- --echo: plain echo servers ------------------------------------------
+# Against forkd, whose greeting is no echo: every connection is bad.
+bench echo_forkd -q --echo -P 1 -N 3 -t 5
+expect_eq "--echo against forkd: exit 1, 3 bad replies" "1 3 0" \
+    "$(cat "$T_TMP/echo_forkd.rc") $(kv bad "$T_TMP/echo_forkd.out") $(kv requests "$T_TMP/echo_forkd.out")"
+
 # ---- SIGTERM: a partial report, every worker gone ------------------------
 accepts=$(log_count accept)
 # (Not under timeout(1), so that $! is forkc; --duration bounds it.)
@@ -124,7 +171,9 @@ done
 
 # ---- usage errors --------------------------------------------------------
 for bad in "bench -P 0" "-P 2" "bench -u --persistent" "bench --proto sctp" \
-    "bench -c PID" "bench --duration 1 -N 5"; do
+    "bench -c PID" "bench --duration 1 -N 5" "bench --hold 1" \
+    "bench --persistent --hold 0" "--echo" "--hold 1 --persistent" \
+    "bench --echo --proto tcp"; do
 	# shellcheck disable=SC2086 # the options are meant to split
 	fc $bad >/dev/null 2>&1
 	expect_eq "forkc $bad: usage error, exit 2" 2 "$?"
@@ -156,4 +205,36 @@ expect_eq "refused: 10 refusals, nothing else" "10 10 0 0" \
     "$(kv refused "$T_TMP/refused.out") $(kv errors "$T_TMP/refused.out") $(kv conns "$T_TMP/refused.out") $(kv requests "$T_TMP/refused.out")"
 check "refused: no wait for -t" [ $(($(date +%s) - start)) -le 2 ]
 expect_eq "refused: the port was the stopped server's" "$port" "$FORKD_PORT"
+
+# ---- --echo against make bench's yardsticks ------------------------------
+# Built here from their sources, so that make check needs no make bench.
+# echo_server NAME: start bench/NAME.c; sets E_TCP and E_UDP.
+echo_server() {
+	"${CC:-cc}" -O2 -o "$T_TMP/$1" "$TOP/bench/$1.c" || return 1
+	"$T_TMP/$1" >"$T_TMP/$1.ports" 2>&1 &
+	track "$!"
+	wait_until 5 grep -q tcp_port= "$T_TMP/$1.ports" || return 1
+	E_TCP=$(sed -n 's/.*tcp_port=\([0-9]*\).*/\1/p' "$T_TMP/$1.ports")
+	E_UDP=$(sed -n 's/.*udp_port=\([0-9]*\).*/\1/p' "$T_TMP/$1.ports")
+}
+for ref in ref_fork ref_poll; do
+	if ! echo_server "$ref"; then
+		not_ok "$ref: starts" "$(cat "$T_TMP/$ref.ports" 2>/dev/null)"
+		continue
+	fi
+	FORKD_PORT=$E_TCP
+	bench "${ref}_short" --echo -P 2 -N 20 -K 3
+	expect_eq "$ref --echo: exit 0, 40 connections, 120 requests, 0 errors" \
+	    "0 40 120 0" "$(cat "$T_TMP/${ref}_short.rc") $(kv conns "$T_TMP/${ref}_short.out") $(kv requests "$T_TMP/${ref}_short.out") $(kv errors "$T_TMP/${ref}_short.out")"
+	check "$ref --echo: the summary line parses" summary_ok "${ref}_short"
+	expect_match "$ref --echo: said so" '16-byte echo$' \
+	    "$(head -n 1 "$T_TMP/${ref}_short.out")"
+	bench "${ref}_bulk" -q --echo -P 1 -N 2 -K 5 --persistent --size 64K
+	expect_eq "$ref --echo 64 KiB lines: exit 0, 10 requests" "0 10 0" \
+	    "$(cat "$T_TMP/${ref}_bulk.rc") $(kv requests "$T_TMP/${ref}_bulk.out") $(kv errors "$T_TMP/${ref}_bulk.out")"
+	FORKD_PORT=$E_UDP
+	bench "${ref}_udp" -q --echo -u -P 2 -N 10 --size 100
+	expect_eq "$ref --echo -u: exit 0, 20 datagrams answered" "0 20 0" \
+	    "$(cat "$T_TMP/${ref}_udp.rc") $(kv requests "$T_TMP/${ref}_udp.out") $(kv errors "$T_TMP/${ref}_udp.out")"
+done
 finish

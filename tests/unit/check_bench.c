@@ -1,7 +1,8 @@
 /*
  * check_bench: the pure half of forkc bench.  The histogram's percentiles
  * on known data and its bucket precision, merging results, the error
- * kinds, payloads and reply checks, and the report with its summary line.
+ * kinds, payloads and reply checks (forkd's and a plain echo server's),
+ * and the report with its summary line.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -131,6 +132,7 @@ START_TEST(test_result_merge)
 	r2.err[BENCH_REFUSED] = 2;
 	histo_add(&r2.lat, 70);
 	histo_add(&r2.lat, 30);
+	histo_add(&r2.cycle, 900);
 	bench_merge(&r1, &r2);
 	ck_assert_uint_eq(r1.conns, 15);
 	ck_assert_uint_eq(r1.requests, 27);
@@ -141,6 +143,8 @@ START_TEST(test_result_merge)
 	ck_assert_uint_eq(histo_percentile(&r1.lat, 500), 50);
 	ck_assert_uint_eq(histo_percentile(&r1.lat, 1000), 70);
 	ck_assert_uint_eq(r1.setup.count, 1);
+	ck_assert_uint_eq(r1.cycle.count, 1);
+	ck_assert_uint_eq(histo_percentile(&r1.cycle, 1000), 900);
 	/* The source is left alone. */
 	ck_assert_uint_eq(r2.conns, 5);
 }
@@ -205,6 +209,34 @@ START_TEST(test_check)
 }
 END_TEST
 
+/* A plain echo server: the payload itself comes back, nothing added. */
+START_TEST(test_check_echo)
+{
+	char	 a[16], b[16], reply[32];
+
+	bench_payload(a, 12, 5);
+	bench_payload(b, 12, 6);
+	memcpy(reply, a, 12);
+	ck_assert_int_eq(bench_check_echo(reply, 12, a, 12), BENCH_MATCH);
+	ck_assert_int_eq(bench_check_echo(reply, 12, b, 12), BENCH_STALE);
+	ck_assert_int_eq(bench_check_echo(reply, 11, a, 12), BENCH_MISMATCH);
+	ck_assert_int_eq(bench_check_echo(reply, 12, a, 11), BENCH_MISMATCH);
+	/* forkd's reply is not an echo server's, nor the other way round. */
+	memcpy(reply, "+OK ", 4);
+	memcpy(reply + 4, a, 12);
+	ck_assert_int_eq(bench_check_echo(reply, 16, a, 12), BENCH_MISMATCH);
+	ck_assert_int_eq(bench_check(a, 12, a, 12), BENCH_MISMATCH);
+	reply[0] = 'X';
+	ck_assert_int_eq(bench_check_echo(a, 12, reply + 4, 12), BENCH_MATCH);
+	a[11] = 'X';
+	ck_assert_int_eq(bench_check_echo(a, 12, reply + 4, 12),
+	    BENCH_MISMATCH);
+	/* An empty line comes back empty. */
+	ck_assert_int_eq(bench_check_echo("", 0, a, 0), BENCH_MATCH);
+	ck_assert_int_eq(bench_check_echo("x", 1, a, 0), BENCH_MISMATCH);
+}
+END_TEST
+
 /* The report of a known run, 2 procs x 50 x 2. */
 static void
 known_report(void)
@@ -216,8 +248,10 @@ known_report(void)
 	rep.r.requests = 200;
 	for (i = 1; i <= 200; i++)
 		histo_add(&rep.r.lat, i <= 180 ? 40 : 1500);
-	for (i = 0; i < 100; i++)
+	for (i = 0; i < 100; i++) {
 		histo_add(&rep.r.setup, 300);
+		histo_add(&rep.r.cycle, i < 98 ? 450 : 2000);
+	}
 }
 
 START_TEST(test_summary)
@@ -232,7 +266,8 @@ START_TEST(test_summary)
 	    "p90_ms=0.040 p99_ms=1.500 max_ms=1.500 errors=0 refused=0 "
 	    "reset=0 timeout=0 busy=0 bad=0 other=0 proto=tcp size=16 "
 	    "elapsed_s=0.500 setup_p50_ms=0.300 setup_p90_ms=0.300 "
-	    "setup_p99_ms=0.300 setup_max_ms=0.300\n");
+	    "setup_p99_ms=0.300 setup_max_ms=0.300 cycle_p50_ms=0.455 "
+	    "cycle_p90_ms=0.455 cycle_p99_ms=2.000 cycle_max_ms=2.000\n");
 	buf_free(&out);
 }
 END_TEST
@@ -245,7 +280,8 @@ START_TEST(test_summary_modes)
 		"req_per_s", "p50_ms", "p90_ms", "p99_ms", "max_ms", "errors",
 		"refused", "reset", "timeout", "busy", "bad", "other", "proto",
 		"size", "elapsed_s", "setup_p50_ms", "setup_p90_ms",
-		"setup_p99_ms", "setup_max_ms"
+		"setup_p99_ms", "setup_max_ms", "cycle_p50_ms", "cycle_p90_ms",
+		"cycle_p99_ms", "cycle_max_ms"
 	};
 	struct buf	 out = BUF_INIT;
 	char		*tok, *save, *eq;
@@ -297,6 +333,8 @@ START_TEST(test_format)
 	ck_assert_int_eq(strncmp(buf_head(&out), first, strlen(first)), 0);
 	ck_assert_ptr_nonnull(strstr(buf_head(&out), "\nconnections "));
 	ck_assert_ptr_nonnull(strstr(buf_head(&out), "\nrequests "));
+	ck_assert_ptr_nonnull(strstr(buf_head(&out), "\ncycles"
+	    "          100    200.0    0.455    0.455    2.000    2.000\n"));
 	ck_assert_ptr_nonnull(strstr(buf_head(&out), "\nerrors"
 	    "            0  refused 0 reset 0 timeout 0 busy 0 bad 0 "
 	    "other 0\n"));
@@ -319,6 +357,27 @@ START_TEST(test_format)
 }
 END_TEST
 
+/* The first line of an --echo run with --hold; persistent: no cycles. */
+START_TEST(test_format_echo)
+{
+	static const char first[] = "2 procs x 50 persistent connections x 2 "
+	    "requests, held 1.500 s after the first, line mode, 16-byte "
+	    "echo\n";
+	struct buf	 out = BUF_INIT;
+
+	known_report();
+	opts.mode = CLIENT_LINE;
+	opts.bench.echo = 1;
+	opts.bench.persistent = 1;
+	opts.bench.hold_ms = 1500;
+	ck_assert_int_eq(bench_format(&rep, &out), 0);
+	ck_assert_int_eq(buf_append(&out, "", 1), 0);
+	ck_assert_int_eq(strncmp(buf_head(&out), first, strlen(first)), 0);
+	ck_assert_ptr_null(strstr(buf_head(&out), "\ncycles "));
+	buf_free(&out);
+}
+END_TEST
+
 #define NCASES(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -337,9 +396,11 @@ bench_suite(void)
 	tcase_add_test(tc, test_classify);
 	tcase_add_test(tc, test_payload);
 	tcase_add_test(tc, test_check);
+	tcase_add_test(tc, test_check_echo);
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_summary_modes);
 	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_format_echo);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("Limits");
