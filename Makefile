@@ -1,7 +1,9 @@
 # forkd — one hand-written Makefile.  `make` builds forkd and forkc,
 # `make run-server` runs forkd in the foreground, `make check` runs every
-# test (installing Check first when it can).  Quality targets: check-asan,
-# check-valgrind, fuzz, lint (see the section at the end).
+# test (installing Check first when it can), `make bench` measures forkd
+# against its peers and yardsticks (docs/PERFORMANCE.md).  Quality
+# targets: check-asan, check-valgrind, fuzz, lint (see the section at the
+# end).
 
 CC	?= cc
 PREFIX	?= /usr/local
@@ -71,6 +73,16 @@ check:
 run-server: all
 	./forkd $(ARGS)
 
+# ---- bench ----------------------------------------------------------
+# The two yardsticks are built like forkd (same CC, CFLAGS, link mode):
+# the targets are ratios to them.  scripts/bench bounds itself (290 s).
+BENCH_REFS = bench/ref_fork bench/ref_poll
+bench/ref_%: bench/ref_%.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+bench: all $(BENCH_REFS)
+	@sh scripts/bench
+
 # ---- install --------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -84,7 +96,8 @@ uninstall:
 
 clean:
 	rm -f $(BINS) *.a */*.o */*.d tests/unit/*.o tests/unit/*.d \
-	    tests/unit/check_forkd tests/fuzz/*.o tests/fuzz/*.d $(FUZZ_DRIVERS)
+	    tests/unit/check_forkd tests/fuzz/*.o tests/fuzz/*.d $(FUZZ_DRIVERS) \
+	    $(BENCH_REFS)
 	rm -rf tests/run.tmp build
 
 # ---- quality: sanitizers, valgrind, fuzzing, lint -----------------------
@@ -276,10 +289,10 @@ lint:
 	if [ $$st -eq 0 ]; then echo "lint: ok"; else echo "lint: failed"; fi; \
 	exit $$st
 
-.PHONY: all check run-server install uninstall clean check-asan \
+.PHONY: all check run-server bench install uninstall clean check-asan \
 	check-valgrind fuzz fuzz-libfuzzer fuzz-driver lint
 
 -include $(COMMON_SRC:.c=.d) $(SERVER_SRC:.c=.d) $(CLIENT_SRC:.c=.d) \
-	 server/main.d client/main.d $(UNIT_SRC:.c=.d)
+	 server/main.d client/main.d $(UNIT_SRC:.c=.d) $(BENCH_REFS:=.d)
 -include $(wildcard tests/fuzz/*.d $(SAN_DIR)/*/*.d $(SAN_DIR)/*/*/*.d \
 	 $(FUZZ_DIR)/*/*.d $(FUZZ_DIR)/*/*/*.d)
