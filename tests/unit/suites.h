@@ -31,5 +31,8 @@ Suite	*sig_suite(void);
 Suite	*reaper_suite(void);
 Suite	*fds_suite(void);
 Suite	*proctitle_suite(void);
+Suite	*daemon_suite(void);
+Suite	*privs_suite(void);
+Suite	*watch_suite(void);
 
 #endif
