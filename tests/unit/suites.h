@@ -34,5 +34,6 @@ Suite	*proctitle_suite(void);
 Suite	*daemon_suite(void);
 Suite	*privs_suite(void);
 Suite	*watch_suite(void);
+Suite	*session_suite(void);
 
 #endif
