@@ -35,5 +35,6 @@ Suite	*daemon_suite(void);
 Suite	*privs_suite(void);
 Suite	*watch_suite(void);
 Suite	*session_suite(void);
+Suite	*udp_worker_suite(void);
 
 #endif
