@@ -44,6 +44,7 @@ main(void)
 	srunner_add_suite(sr, watch_suite());
 	srunner_add_suite(sr, session_suite());
 	srunner_add_suite(sr, udp_worker_suite());
+	srunner_add_suite(sr, worker_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -36,5 +36,6 @@ Suite	*privs_suite(void);
 Suite	*watch_suite(void);
 Suite	*session_suite(void);
 Suite	*udp_worker_suite(void);
+Suite	*worker_suite(void);
 
 #endif
