@@ -389,15 +389,15 @@ START_TEST(test_write_timeout)
 END_TEST
 
 /* A request split at every byte, answered once and whole. */
-#define SPLIT_REQ	"\0\0\0\x0a" "ECHO split"
+static const char	 split_req[] = "\0\0\0\x0a" "ECHO split";
 
 START_TEST(test_split)
 {
 	start(CLIENT_FRAME);
 	greeted();
-	put(SPLIT_REQ, (size_t)_i);
+	put(split_req, (size_t)_i);
 	nap(2);
-	put(SPLIT_REQ + _i, sizeof(SPLIT_REQ) - 1 - (size_t)_i);
+	put(&split_req[_i], sizeof(split_req) - 1 - (size_t)_i);
 	ck_assert_int_eq(client_recv(&c, CMD_ECHO, &out), 0);
 	out_is("+OK split");
 	ask("QUIT", CMD_QUIT, "+OK bye");
@@ -405,15 +405,15 @@ START_TEST(test_split)
 }
 END_TEST
 
-#define SPLIT_LINE	"ECHO a\r\nECHO b\r\n"
+static const char	 split_line[] = "ECHO a\r\nECHO b\r\n";
 
 START_TEST(test_split_line)
 {
 	start(CLIENT_LINE);
 	greeted();
-	put(SPLIT_LINE, (size_t)_i);
+	put(split_line, (size_t)_i);
 	nap(2);
-	put(SPLIT_LINE + _i, sizeof(SPLIT_LINE) - 1 - (size_t)_i);
+	put(&split_line[_i], sizeof(split_line) - 1 - (size_t)_i);
 	ck_assert_int_eq(client_recv(&c, CMD_ECHO, &out), 0);
 	out_is("+OK a");
 	ck_assert_int_eq(client_recv(&c, CMD_ECHO, &out), 0);
@@ -485,8 +485,8 @@ session_suite(void)
 	tcase_add_test(tc, test_request_timeout);
 	tcase_add_test(tc, test_request_trickle);
 	tcase_add_test(tc, test_write_timeout);
-	tcase_add_loop_test(tc, test_split, 1, sizeof(SPLIT_REQ) - 1);
-	tcase_add_loop_test(tc, test_split_line, 1, sizeof(SPLIT_LINE) - 1);
+	tcase_add_loop_test(tc, test_split, 1, sizeof(split_req) - 1);
+	tcase_add_loop_test(tc, test_split_line, 1, sizeof(split_line) - 1);
 	suite_add_tcase(s, tc);
 	return s;
 }
