@@ -14,6 +14,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/filter.h>
+#endif
 
 #include "clock.h"
 #include "exitcode.h"
@@ -592,6 +595,29 @@ signal_children(struct listener *l, int signo)
 }
 
 /*
+ * No new handshakes from now on (Linux: a socket filter that drops every
+ * packet, so SYNs go unanswered).  Without it, a client whose handshake
+ * completed between the last accept() and the close() would be reset
+ * without a word; with it, such a client retries its SYN and finds the
+ * port closed: "connection refused".  Elsewhere the window stays open.
+ */
+static void
+refuse_new_handshakes(int fd)
+{
+#ifdef __linux__
+	struct sock_filter	 drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog	 prog = { 1, &drop };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) == -1)
+		log_event(LOG_LVL_DEBUG, "shutdown", "filter-error=\"%s\"",
+		    strerror(errno));
+#else
+	(void)fd;
+#endif
+}
+
+/*
  * Stop accepting: answer whoever is already in the backlog, then close
  * the listening socket so the port is free at once.
  */
@@ -602,6 +628,7 @@ close_listener(struct listener *l)
 	char			 peer[SOCK_PEER_MAX];
 	int			 fd;
 
+	refuse_new_handshakes(l->tcp_fd);
 	while ((fd = accept_cloexec(l->tcp_fd, &ss)) != -1) {
 		bump(&l->sb->c->accepted);
 		sock_peer_str((struct sockaddr *)&ss, peer);
