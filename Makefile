@@ -9,6 +9,10 @@ CC	?= cc
 PREFIX	?= /usr/local
 DESTDIR	?=
 CFLAGS	?= -O2 -g
+# Bind every library symbol at start (-z now): lazily bound, each child
+# would resolve, and copy on write, the GOT entries of the functions it
+# calls first, once per connection (docs/PERFORMANCE.md has the figure).
+LDFLAGS	?= -Wl,-z,relro,-z,now
 WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wshadow -Wpointer-arith
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
