@@ -106,6 +106,10 @@ in_child(int (*fn)(void *), void *arg)
 		if (dup2(p[1], STDERR_FILENO) == -1)
 			_exit(99);
 		close(p[1]);
+		/* Whatever another test left: the defaults, on stderr. */
+		if (log_open("forkd", NULL, 0, LOG_LVL_INFO) == -1)
+			_exit(98);
+		log_set_style(LOG_STYLE_KV);
 		_exit(fn(arg));
 	}
 	close(p[1]);
