@@ -218,6 +218,46 @@ START_TEST(test_close_from_above_many)
 }
 END_TEST
 
+/* In a child: descriptors 3..299 open, and fds_list must count them. */
+static int
+list_many(void)
+{
+	static char	 s[LIST];
+	int		 fd, src, n;
+
+	if ((src = open("/dev/null", O_RDONLY)) == -1)
+		return 1;
+	for (fd = 3; fd < 300; fd++)
+		if (fd != src && dup2(src, fd) == -1)
+			return 2;
+	n = fds_list(s, sizeof(s));
+	return n >= 300 && listed(s, 299) ? 0 : 3;
+}
+
+/*
+ * BUG (server/fds.c:37-83): "Returns the number found" — but the listing
+ * stops at LIST_MAX (256) descriptors, so with more open it returns 256
+ * and leaves the rest out of the fd audit.
+ */
+START_TEST(test_list_many)
+{
+	pid_t	 pid, r;
+	int	 st;
+
+	if (!room(700))
+		return;
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0)
+		_exit(list_many());
+	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
+		continue;
+	ck_assert_int_eq(r, pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "fds_list with 300 open: status %#x", st);
+}
+END_TEST
+
 Suite *
 fds_suite(void)
 {
@@ -242,6 +282,7 @@ fds_suite(void)
 	tc = tcase_create("Bugs");
 	tcase_set_timeout(tc, 5);
 	tcase_add_test(tc, test_close_from_above_many);
+	tcase_add_test(tc, test_list_many);
 	suite_add_tcase(s, tc);
 	return s;
 }
