@@ -4,7 +4,6 @@
  * once, -c with stats, a bench option without bench) refused here rather
  * than half-honoured later.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,20 +236,6 @@ word(struct client_opts *o, const char *w, int *nwords, char *errmsg)
 	return 0;
 }
 
-/* Say which option getopt stumbled on: "-x" or "--long". */
-static void
-bad_option(int ch, const char *word, char *errmsg)
-{
-	const char	*what = ch == ':' ? "option needs a value" :
-	    "unknown option";
-
-	/* optopt is a character for short options only. */
-	if (optopt > 0 && optopt < 128 && isalnum(optopt))
-		snprintf(errmsg, OPTS_ERR_MAX, "%s: -%c", what, optopt);
-	else
-		snprintf(errmsg, OPTS_ERR_MAX, "%s: %s", what, word);
-}
-
 /* The sending styles: at most one, over TCP only.  NULL when fine. */
 static const char *
 bad_send_style(const struct client_opts *o)
@@ -414,12 +399,7 @@ opts_parse(struct client_opts *o, int argc, char **argv, char *errmsg)
 		snprintf(errmsg, OPTS_ERR_MAX, "out of memory");
 		return OPTS_USAGE;
 	}
-#ifdef __GLIBC__
-	optind = 0;
-#else
-	optind = 1;
-#endif
-	opterr = 0;
+	parse_getopt_reset();
 	for (;;) {
 		while ((ch = getopt_long(argc, argv, "+:c:H:hK:N:n:P:p:qt:uV",
 		    longopts, NULL)) != -1) {
@@ -428,7 +408,8 @@ opts_parse(struct client_opts *o, int argc, char **argv, char *errmsg)
 			if (ch == 'V')
 				return OPTS_VERSION;
 			if (ch == '?' || ch == ':') {
-				bad_option(ch, argv[optind - 1], errmsg);
+				parse_option_error(ch, argv[optind - 1],
+				    errmsg, OPTS_ERR_MAX);
 				return OPTS_USAGE;
 			}
 			if (apply(o, ch, optarg, errmsg) == -1)

@@ -4,7 +4,10 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
 
@@ -114,4 +117,32 @@ parse_seconds(const char *s, long long min_ms, long long max_ms,
 		return -1;
 	}
 	return check_range(sec * 1000 + frac, min_ms, max_ms, ms, errstr);
+}
+
+void
+parse_getopt_reset(void)
+{
+#ifdef __GLIBC__
+	optind = 0;
+#else
+	optind = 1;
+#endif
+	opterr = 0;
+}
+
+void
+parse_option_error(int ch, const char *word, char *out, size_t size)
+{
+	const char	*what = ch == ':' ? "option needs a value" :
+	    "unknown option";
+
+	/*
+	 * A long option is named as typed (optopt may hold its short twin);
+	 * a short one by optopt, since word may be a cluster like "-vx".
+	 */
+	if (strncmp(word, "--", 2) != 0 && optopt > 0 && optopt < 128 &&
+	    isalnum(optopt))
+		snprintf(out, size, "%s: -%c", what, optopt);
+	else
+		snprintf(out, size, "%s: %s", what, word);
 }

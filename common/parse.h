@@ -16,4 +16,17 @@ int	parse_size(const char *, long long min, long long max, long long *out,
 int	parse_seconds(const char *, long long min_ms, long long max_ms,
 	    long long *ms, const char **errstr);
 
+/*
+ * getopt_long around both command lines.  parse_getopt_reset() starts
+ * it afresh and quietly (glibc re-initialises on optind 0, others on 1),
+ * so a command line can be parsed twice, as the unit tests do.
+ */
+void	parse_getopt_reset(void);
+/*
+ * After getopt returned ch '?' (unknown) or ':' (value missing) for the
+ * argument word: "unknown option: -x" or "option needs a value: --long"
+ * into out[size].
+ */
+void	parse_option_error(int ch, const char *word, char *out, size_t size);
+
 #endif

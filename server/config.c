@@ -2,7 +2,6 @@
  * config: getopt_long over forkd's options, every number checked.  The
  * usage text below is the SYNOPSIS of forkd(1); keep the two identical.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -260,20 +259,6 @@ apply(struct config *cfg, int ch, const char *arg, char *errmsg)
 	return 0;
 }
 
-/* Say which option getopt stumbled on: "-x" or "--long". */
-static void
-bad_option(int ch, const char *word, char *errmsg)
-{
-	const char	*what = ch == ':' ? "option needs a value" :
-	    "unknown option";
-
-	/* optopt is a character for short options only. */
-	if (optopt > 0 && optopt < 128 && isalnum(optopt))
-		snprintf(errmsg, CONFIG_ERR_MAX, "%s: -%c", what, optopt);
-	else
-		snprintf(errmsg, CONFIG_ERR_MAX, "%s: %s", what, word);
-}
-
 /* Options that only make sense together (or not at all). */
 static enum config_result
 check_model(struct config *cfg, char *errmsg)
@@ -299,13 +284,7 @@ config_parse(struct config *cfg, int argc, char **argv, char *errmsg)
 
 	config_defaults(cfg);
 	errmsg[0] = '\0';
-	/* Start getopt afresh: glibc re-initialises on 0, others on 1. */
-#ifdef __GLIBC__
-	optind = 0;
-#else
-	optind = 1;
-#endif
-	opterr = 0;
+	parse_getopt_reset();
 	while ((ch = getopt_long(argc, argv, ":b:c:dhp:qt:Vv", longopts,
 	    NULL)) != -1) {
 		if (ch == 'h')
@@ -313,7 +292,8 @@ config_parse(struct config *cfg, int argc, char **argv, char *errmsg)
 		if (ch == 'V')
 			return CONFIG_VERSION;
 		if (ch == '?' || ch == ':') {
-			bad_option(ch, argv[optind - 1], errmsg);
+			parse_option_error(ch, argv[optind - 1], errmsg,
+			    CONFIG_ERR_MAX);
 			return CONFIG_USAGE;
 		}
 		if (apply(cfg, ch, optarg, errmsg) == -1)

@@ -2,8 +2,11 @@
  * check_parse: checked conversion of option values.  Tables of inputs
  * with their value or error word ("invalid", "too small", "too large")
  * for parse_num, parse_size (K/M) and parse_seconds (up to 3 decimals);
- * on error the result must be left untouched.
+ * on error the result must be left untouched.  The getopt helpers: a
+ * reset that lets one command line be parsed twice, and the message for
+ * an unknown option or a missing value, short and long.
  */
+#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 
@@ -197,6 +200,55 @@ START_TEST(test_seconds_limits)
 }
 END_TEST
 
+/* Run getopt_long over words; the message of its first complaint. */
+static const char *
+first_error(char *const *words, int n, char *msg, size_t size)
+{
+	static const struct option	 longopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int				 ch;
+
+	msg[0] = '\0';
+	parse_getopt_reset();
+	while ((ch = getopt_long(n, words, ":p:v", longopts, NULL)) != -1)
+		if (ch == '?' || ch == ':') {
+			parse_option_error(ch, words[optind - 1], msg, size);
+			break;
+		}
+	return msg;
+}
+
+START_TEST(test_option_errors)
+{
+	char	 msg[64];
+	char	 prog[] = "prog", x[] = "-x", p[] = "-p", v[] = "-v";
+	char	 bogus[] = "--bogus", port[] = "--port", ok[] = "1";
+	char	*unknown_short[] = { prog, v, x, NULL };
+	char	*unknown_long[] = { prog, bogus, NULL };
+	char	*missing_short[] = { prog, p, NULL };
+	char	*missing_long[] = { prog, port, NULL };
+	char	*fine[] = { prog, p, ok, v, NULL };
+
+	/* Twice each: the reset must make the second parse see the same. */
+	for (int i = 0; i < 2; i++) {
+		ck_assert_str_eq(first_error(unknown_short, 3, msg,
+		    sizeof(msg)), "unknown option: -x");
+		ck_assert_str_eq(first_error(unknown_long, 2, msg,
+		    sizeof(msg)), "unknown option: --bogus");
+		ck_assert_str_eq(first_error(missing_short, 2, msg,
+		    sizeof(msg)), "option needs a value: -p");
+		ck_assert_str_eq(first_error(missing_long, 2, msg,
+		    sizeof(msg)), "option needs a value: --port");
+		ck_assert_str_eq(first_error(fine, 4, msg, sizeof(msg)), "");
+	}
+	/* Cut to the buffer, never past it. */
+	first_error(unknown_long, 2, msg, 8);
+	ck_assert_str_eq(msg, "unknown");
+}
+END_TEST
+
 #define NCASES(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -220,6 +272,11 @@ parse_suite(void)
 	    NCASES(size_limit_cases));
 	tcase_add_loop_test(tc, test_seconds_limits, 0,
 	    NCASES(sec_limit_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("Getopt");
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_option_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
