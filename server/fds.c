@@ -25,16 +25,19 @@ open_fd_dir(void)
 	return d;
 }
 
-/* Open descriptors in ascending order into v[max]; the count, or -1. */
+/*
+ * Open descriptors from lowest up, in ascending order, into v[max]; the
+ * count, or -1.
+ */
 static int
-collect(int *v, int max)
+collect(int *v, int max, int lowest)
 {
 	struct dirent	*e;
 	DIR		*d;
 	int		 n = 0, fd, i, j, t;
 
 	if ((d = open_fd_dir()) == NULL) {
-		for (fd = 0; fd < PROBE_MAX && n < max; fd++)
+		for (fd = lowest; fd < PROBE_MAX && n < max; fd++)
 			if (fcntl(fd, F_GETFD) != -1)
 				v[n++] = fd;
 		return n;
@@ -42,7 +45,7 @@ collect(int *v, int max)
 	while ((e = readdir(d)) != NULL && n < max) {
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
-		if ((fd = atoi(e->d_name)) != dirfd(d))
+		if ((fd = atoi(e->d_name)) >= lowest && fd != dirfd(d))
 			v[n++] = fd;
 	}
 	(void)closedir(d);
@@ -62,11 +65,11 @@ fds_close_from(int lowest)
 	int	 v[LIST_MAX], n, i;
 
 	/* Repeat: a process may hold more than one list's worth. */
-	while ((n = collect(v, LIST_MAX)) > 0) {
+	while ((n = collect(v, LIST_MAX, lowest)) > 0) {
 		int	 closed = 0;
 
 		for (i = 0; i < n; i++)
-			if (v[i] >= lowest && close(v[i]) == 0)
+			if (close(v[i]) == 0)
 				closed++;
 		if (closed == 0 || n < LIST_MAX)
 			break;
@@ -76,14 +79,22 @@ fds_close_from(int lowest)
 int
 fds_list(char *out, size_t size)
 {
-	int	 v[LIST_MAX], n, i;
+	int	 v[LIST_MAX], n, i, total = 0, from = 0;
 	size_t	 len = 0;
 
-	if (size == 0 || (n = collect(v, LIST_MAX)) < 0)
+	if (size == 0)
 		return -1;
 	out[0] = '\0';
-	for (i = 0; i < n && len < size; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%d",
-		    i ? "," : "", v[i]);
-	return n;
+	/* A list's worth at a time (the directory lists in ascending order). */
+	do {
+		if ((n = collect(v, LIST_MAX, from)) < 0)
+			return -1;
+		for (i = 0; i < n; i++, total++)
+			if (len < size)
+				len += (size_t)snprintf(out + len, size - len,
+				    "%s%d", total ? "," : "", v[i]);
+		if (n > 0)
+			from = v[n - 1] + 1;
+	} while (n == LIST_MAX);
+	return total;
 }
