@@ -68,6 +68,10 @@ sig_pipe_open(const int *signals)
 			return -1;
 	}
 	caught[i] = 0;
+	if (i == SIG_MAX_CAUGHT && signals[i] != 0) {
+		errno = ENOSPC;
+		return -1;
+	}
 	return sig_unblock();
 }
 
@@ -78,8 +82,10 @@ sig_catch(int signo, void (*handler)(int))
 
 	for (i = 0; caught[i] != 0 && caught[i] != signo; i++)
 		continue;
-	if (i == SIG_MAX_CAUGHT)
+	if (i == SIG_MAX_CAUGHT) {
+		errno = ENOSPC;
 		return -1;
+	}
 	if (caught[i] == 0)
 		caught[i + 1] = 0;
 	caught[i] = signo;

@@ -14,7 +14,7 @@
 /*
  * Create the self-pipe and route each signal of the 0-terminated list
  * into it (full mask, SA_RESTART), then unblock every
- * signal.  -1 with errno set.
+ * signal.  -1 with errno set (ENOSPC: more than eight signals).
  */
 int	sig_pipe_open(const int *signals);
 /*
