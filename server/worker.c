@@ -25,6 +25,7 @@
 #include "worker.h"
 
 #define ACCEPT_ERROR_PAUSE_MS	100	/* out of descriptors: wait so long */
+#define PARENT_CHECK_MS		1000	/* how often an idle worker looks */
 
 int
 worker_claim(struct scoreboard *sb, struct sb_slot *slot, int fd,
@@ -70,16 +71,27 @@ worker_serve(int fd, const struct config *cfg, struct scoreboard *sb,
 	atomic_store(&slot->state, SB_IDLE);
 }
 
-/* Wait for a connection and accept it; -1 when there is none (yet). */
+/*
+ * Wait for a connection and accept it; -1 when there is none (yet).  The
+ * wait ends each second for a look at the listener: a listener killed
+ * with SIGKILL cannot stop its workers, which would otherwise hold the
+ * listening socket, and the port, for ever.
+ */
 static int
-accept_one(int lfd, struct sockaddr_storage *ss)
+accept_one(int lfd, pid_t listener, struct sockaddr_storage *ss)
 {
 	socklen_t	 len = sizeof(*ss);
 	int		 fd;
 
 	/* A stop that came before the wait has already raised the flag. */
-	if (sig_flag_raised() || sig_wait_fd(lfd, -1) != 1)
+	if (sig_flag_raised() || sig_wait_fd(lfd, PARENT_CHECK_MS) != 1) {
+		if (getppid() != listener) {
+			log_event(LOG_LVL_WARN, "worker-stop",
+			    "reason=listener-gone");
+			_exit(SESSION_CLOSED);
+		}
 		return -1;
+	}
 	/* Another worker may have taken it: EAGAIN, wait again. */
 	if ((fd = accept(lfd, (struct sockaddr *)ss, &len)) == -1) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
@@ -104,6 +116,7 @@ worker_prefork_main(int lfd, const struct config *cfg,
 {
 	struct sockaddr_storage	 ss;
 	uint64_t		 conn;
+	pid_t			 listener = getppid();
 	int			 fd;
 
 	sig_pipe_close();
@@ -114,7 +127,7 @@ worker_prefork_main(int lfd, const struct config *cfg,
 	atomic_store(&slot->state, SB_IDLE);
 	while (!sig_flag_raised()) {
 		proctitle_set("worker idle");
-		if ((fd = accept_one(lfd, &ss)) == -1)
+		if ((fd = accept_one(lfd, listener, &ss)) == -1)
 			continue;
 		conn = atomic_fetch_add(&sb->c->accepted, 1) + 1;
 		sock_peer_str((struct sockaddr *)&ss, slot->peer);

@@ -71,6 +71,21 @@ for k in $kids; do
 done
 expect_eq "prefork: no worker left running" "" "$left"
 
+# A listener killed with SIGKILL cannot stop its workers: they notice
+# within a second or so and leave, freeing the port.
+forkd_start --model prefork --workers 2 --no-udp || exit 1
+wait_until 5 sh -c "[ \$(ps -o args= --ppid $FORKD_PID | grep -c 'forkd: worker') -eq 2 ]"
+kids=$(children_of "$FORKD_PID")
+kill -KILL "$FORKD_PID"
+orphans_gone() {
+	for k in $kids; do
+		t_gone "$k" || return 1
+	done
+}
+check "prefork: workers of a SIGKILLed listener leave" wait_until 10 orphans_gone
+expect_eq "prefork: ... and say why" 2 "$(log_count worker-stop 'reason=listener-gone')"
+wait "$FORKD_PID" 2>/dev/null
+
 # ---- iterative ----------------------------------------------------------
 forkd_start --model iterative || exit 1
 check "iterative: the start line names the model" \
