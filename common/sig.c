@@ -203,13 +203,28 @@ sig_flag_raised(void)
 	return flag_raised != 0;
 }
 
+void
+sig_flag_wait_mask(sigset_t *mask)
+{
+	/*
+	 * sig_flag_catch() made the mask exactly the flag signals, so while
+	 * waiting it is empty: computed, not asked for, since a session
+	 * waits once per request and the question is a system call.
+	 * Without a flag, the wait keeps the mask as it is.
+	 */
+	if (nflags > 0)
+		sigemptyset(mask);
+	else
+		(void)sigprocmask(SIG_SETMASK, NULL, mask);
+}
+
 int
 sig_wait_fd(int fd, int timeout_ms)
 {
 	struct timespec	 ts, *tsp = NULL;
 	sigset_t	 mask;
 	fd_set		 rd;
-	int		 i, r;
+	int		 r;
 
 	if (fd >= FD_SETSIZE) {
 		errno = EBADF;
@@ -223,10 +238,7 @@ sig_wait_fd(int fd, int timeout_ms)
 		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
 		tsp = &ts;
 	}
-	/* The flag signal is deliverable only inside pselect: no lost wake-up. */
-	(void)sigprocmask(SIG_SETMASK, NULL, &mask);
-	for (i = 0; i < nflags; i++)
-		sigdelset(&mask, flag_signos[i]);
+	sig_flag_wait_mask(&mask);
 	r = pselect(fd + 1, fd >= 0 ? &rd : NULL, NULL, NULL, tsp, &mask);
 	if (r == -1)
 		return -1;

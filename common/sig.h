@@ -59,6 +59,12 @@ int	sig_flag_also(int signo);
 /* 1 once the flag signal has arrived (it stays set). */
 int	sig_flag_raised(void);
 /*
+ * The signal mask to wait with (pselect, epoll_pwait): the flag signals
+ * deliverable, only there, so that none is lost between a check of the
+ * flag and the wait.
+ */
+void	sig_flag_wait_mask(sigset_t *);
+/*
  * Wait until fd (or -1 for none) is readable, the flag signal arrives or
  * timeout_ms passes (-1: forever).  Returns 1 readable, 0 timeout, -1 with
  * errno EINTR when the signal arrived, other errno on failure.  A signal

@@ -131,7 +131,7 @@ set_sndtimeo(struct session *s, int64_t ms)
 /*
  * Write n bytes within --write-timeout, so a client that does not read
  * cannot hold the child.  SO_SNDTIMEO bounds one write(2), and a write
- * that sent some bytes returns early; the next one gets only the time
+ * that sent some bytes returns early; each write gets only the time
  * left.  0, or -1 with errno (EAGAIN: time ran out); *done: bytes sent.
  */
 static int
@@ -142,10 +142,17 @@ write_within(struct session *s, const char *p, size_t n, size_t *done)
 	int	 rc = 0;
 
 	*done = 0;
-	if (set_sndtimeo(s, s->cfg->write_ms) == -1)
+#ifdef MSG_DONTWAIT
+	/* Most batches fit in the socket buffer: no limit to set for them. */
+	while ((r = send(s->fd, p, n, MSG_DONTWAIT)) == -1 && errno == EINTR)
+		continue;
+	if (r == -1 && errno != EAGAIN && errno != EWOULDBLOCK)
 		return -1;
+	if (r > 0)
+		*done = (size_t)r;
+#endif
 	while (*done < n) {
-		if (*done > 0 && set_sndtimeo(s, deadline - clock_ms()) == -1) {
+		if (set_sndtimeo(s, deadline - clock_ms()) == -1) {
 			rc = -1;
 			break;
 		}
@@ -483,7 +490,8 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
 			end = converse(&s);
 	}
 	set_state(&s, SB_CLOSING);
-	if (end != SESSION_RESET)
+	/* After the client's EOF nothing is left to drain: no lingering. */
+	if (end != SESSION_RESET && !s.eof)
 		linger_close(fd);
 	else {
 		(void)close(fd);

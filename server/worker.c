@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
 
 #include "clock.h"
 #include "exitcode.h"
@@ -72,19 +75,71 @@ worker_serve(int fd, const struct config *cfg, struct scoreboard *sb,
 }
 
 /*
+ * The thundering herd (UNP 30.7): every idle worker waits on the same
+ * listening socket, and a plain wait wakes them all for each connection,
+ * one to accept it and the others to find EAGAIN.  On Linux each worker
+ * waits through its own epoll set with EPOLLEXCLUSIVE, so the kernel
+ * wakes one; elsewhere, pselect() and the herd.
+ */
+struct waiter {
+	int	 lfd;
+	int	 epfd;		/* -1: pselect */
+};
+
+static void
+waiter_init(struct waiter *w, int lfd)
+{
+	w->lfd = lfd;
+	w->epfd = -1;
+#if defined(__linux__) && defined(EPOLLEXCLUSIVE)
+	{
+		struct epoll_event	 ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+		if ((w->epfd = epoll_create1(EPOLL_CLOEXEC)) != -1 &&
+		    epoll_ctl(w->epfd, EPOLL_CTL_ADD, lfd, &ev) == -1) {
+			(void)close(w->epfd);
+			w->epfd = -1;
+		}
+	}
+#endif
+}
+
+/* As sig_wait_fd() on the listening socket: 1 readable, 0, -1. */
+static int
+waiter_wait(const struct waiter *w, int timeout_ms)
+{
+#ifdef __linux__
+	struct epoll_event	 ev;
+	sigset_t		 mask;
+	int			 r;
+
+	if (w->epfd != -1) {
+		sig_flag_wait_mask(&mask);
+		if ((r = epoll_pwait(w->epfd, &ev, 1, timeout_ms, &mask)) == -1)
+			return -1;
+		return r > 0 ? 1 : 0;
+	}
+#endif
+	return sig_wait_fd(w->lfd, timeout_ms);
+}
+
+/*
  * Wait for a connection and accept it; -1 when there is none (yet).  The
  * wait ends each second for a look at the listener: a listener killed
  * with SIGKILL cannot stop its workers, which would otherwise hold the
  * listening socket, and the port, for ever.
  */
 static int
-accept_one(int lfd, pid_t listener, struct sockaddr_storage *ss)
+accept_one(const struct waiter *w, pid_t listener,
+    struct sockaddr_storage *ss)
 {
 	socklen_t	 len = sizeof(*ss);
 	int		 fd;
 
 	/* A stop that came before the wait has already raised the flag. */
-	if (sig_flag_raised() || sig_wait_fd(lfd, PARENT_CHECK_MS) != 1) {
+	if (sig_flag_raised() || waiter_wait(w, PARENT_CHECK_MS) != 1) {
 		if (getppid() != listener) {
 			log_event(LOG_LVL_WARN, "worker-stop",
 			    "reason=listener-gone");
@@ -93,7 +148,7 @@ accept_one(int lfd, pid_t listener, struct sockaddr_storage *ss)
 		return -1;
 	}
 	/* Another worker may have taken it: EAGAIN, wait again. */
-	if ((fd = accept(lfd, (struct sockaddr *)ss, &len)) == -1) {
+	if ((fd = accept(w->lfd, (struct sockaddr *)ss, &len)) == -1) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
 			log_event(LOG_LVL_WARN, "accept-error", "error=\"%s\" "
@@ -115,6 +170,7 @@ worker_prefork_main(int lfd, const struct config *cfg,
     struct scoreboard *sb, struct sb_slot *slot)
 {
 	struct sockaddr_storage	 ss;
+	struct waiter		 w;
 	uint64_t		 conn;
 	pid_t			 listener = getppid();
 	int			 fd;
@@ -125,9 +181,10 @@ worker_prefork_main(int lfd, const struct config *cfg,
 	if (sig_flag_catch(SIGTERM) == -1)
 		_exit(SESSION_FAILED);
 	atomic_store(&slot->state, SB_IDLE);
+	waiter_init(&w, lfd);
 	while (!sig_flag_raised()) {
 		proctitle_set("worker idle");
-		if ((fd = accept_one(lfd, listener, &ss)) == -1)
+		if ((fd = accept_one(&w, listener, &ss)) == -1)
 			continue;
 		conn = atomic_fetch_add(&sb->c->accepted, 1) + 1;
 		sock_peer_str((struct sockaddr *)&ss, slot->peer);
