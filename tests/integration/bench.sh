@@ -108,6 +108,11 @@ expect_eq "no --progress, stderr not a terminal: no progress line" "" \
     "$(cat "$T_TMP/noprogress.err")"
 
 # ---- --hold: every connection open and answered at once ------------------
+# kids_are N: forkd has N children (the UDP worker and the sessions).
+kids_are() {
+	[ "$(children_of "$FORKD_PID" | wc -l | tr -d ' ')" -eq "$1" ]
+}
+check "before --hold: the earlier sessions are reaped" wait_until 10 kids_are 1
 accepts=$(log_count accept)
 ends=$(log_count session-end)
 "$FORKC" -p "$FORKD_PORT" -q bench -P 2 -N 5 -K 2 --persistent --hold 3 \
