@@ -6,7 +6,8 @@
 # progress line; SIGTERM (a partial report, no worker left behind);
 # --hold (every connection open at once when forkc says so, SIGTERM while
 # holding); --echo against make bench's yardsticks (built here), over
-# TCP, UDP and with 64 KiB lines, and against forkd (not an echo: bad).
+# TCP, UDP and with 64 KiB lines, and against forkd (not an echo: bad);
+# make bench's report (medians, ratios, verdicts) and plot on known data.
 # Every forkc run is bounded by timeout(1); no assertion on a rate.
 # shellcheck disable=SC2119 # forkd_start's options are optional
 # shellcheck source=scripts/lib.sh
@@ -210,6 +211,47 @@ expect_eq "refused: 10 refusals, nothing else" "10 10 0 0" \
     "$(kv refused "$T_TMP/refused.out") $(kv errors "$T_TMP/refused.out") $(kv conns "$T_TMP/refused.out") $(kv requests "$T_TMP/refused.out")"
 check "refused: no wait for -t" [ $(($(date +%s) - start)) -le 2 ]
 expect_eq "refused: the port was the stopped server's" "$port" "$FORKD_PORT"
+
+# ---- make bench's report and plot, on known results -----------------------
+# Three rounds each: the medians are the middle values whatever the order.
+printf 'forkd\tforkd\nref_fork\tref_fork\nsocat\tsocat\n' >"$T_TMP/labels"
+cat >"$T_TMP/results" <<'EOF'
+short_P4 forkd 1 rate=900 p99=2.0 errors=0 cpu_us=300
+short_P4 ref_fork 1 rate=1000 p99=1.0 errors=0 cpu_us=200
+short_P4 socat 1 rate=400 p99=4.0 errors=0 cpu_us=500
+short_P4 forkd 2 rate=700 p99=3.0 errors=1 cpu_us=320
+short_P4 ref_fork 2 rate=1200 p99=1.5 errors=0 cpu_us=210
+short_P4 socat 2 rate=500 p99=4.5 errors=0 cpu_us=510
+short_P4 forkd 3 rate=800 p99=2.5 errors=0 cpu_us=310
+short_P4 ref_fork 3 rate=1100 p99=2.0 errors=0 cpu_us=190
+short_P4 socat 3 rate=450 p99=5.0 errors=0 cpu_us=490
+hold_1000 forkd 1 held=1000 again=1000 errors=0 pss_per_conn=45
+hold_1000 ref_fork 1 held=1000 again=1000 errors=0 pss_per_conn=30
+EOF
+sh "$TOP/scripts/bench-report" -t "a test" "$T_TMP/results" "$T_TMP/labels" \
+    "$T_TMP/medians" >"$T_TMP/report.md"
+expect_eq "bench-report: exit 0" 0 "$?"
+expect_eq "bench-report: medians and spreads" "short_P4 forkd rate 800 700 900" \
+    "$(grep '^short_P4 forkd rate ' "$T_TMP/medians")"
+expect_eq "bench-report: the row, with forkd's ratio to each" \
+    "| short connections/s, P=4 | 800 | 1,100 (0.73) | 450 (1.78) |" \
+    "$(grep '^| short connections/s, P=4 ' "$T_TMP/report.md")"
+expect_eq "bench-report: a missed target, and by how much" \
+    "| fork model ≥ 0.9 × ref_fork connections/s, P=4 | 0.73 (800 vs 1,100) | **missed** by 19 % |" \
+    "$(grep '^| fork model .* P=4 ' "$T_TMP/report.md")"
+expect_eq "bench-report: a met one" \
+    "| PSS per child ≤ 1.5 × ref_fork, 1,000 held | 1.50 (45.0 vs 30.0) | met |" \
+    "$(grep '^| PSS per child .* 1,000 held ' "$T_TMP/report.md")"
+expect_match "bench-report: what was not run says so" \
+    '^\| prefork .* P=4 \| not measured \| – \|$' "$(cat "$T_TMP/report.md")"
+expect_eq "bench-report: errors summed over the workloads" \
+    "| errors, all timed runs (sum of medians) | 0 | 0 | 0 |" \
+    "$(grep '^| errors' "$T_TMP/report.md")"
+sh "$TOP/scripts/bench-plot" "$T_TMP/medians" "$T_TMP/labels" >"$T_TMP/plot.svg"
+expect_eq "bench-plot: exit 0, an SVG" "0 <svg </svg>" \
+    "$? $(head -c 4 "$T_TMP/plot.svg") $(tail -n 1 "$T_TMP/plot.svg")"
+expect_eq "bench-plot: a bar per server at P=4" 3 \
+    "$(grep -c '<title>.* P=4: ' "$T_TMP/plot.svg")"
 
 # ---- --echo against make bench's yardsticks ------------------------------
 # Built here from their sources, so that make check needs no make bench.
