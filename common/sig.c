@@ -13,13 +13,15 @@
 #include "sock.h"
 
 #define SIG_MAX_CAUGHT	8
-#define SIG_MAX_FLAGS	2
 
 static int			 pipefd[2] = { -1, -1 };
 static int			 caught[SIG_MAX_CAUGHT + 1];
 static volatile sig_atomic_t	 flag_raised;
-static int			 flag_signos[SIG_MAX_FLAGS];
-static int			 nflags;
+static sigset_t			 flag_set;	/* the signals that raise it */
+static sigset_t			 wait_mask;	/* the mask inside a wait */
+static int			 stop_signos[2];	/* sig_stop_catch's */
+static int			 nstops;
+static int			 have_flag;
 
 void
 sig_pipe_notify(int signo)
@@ -37,6 +39,14 @@ on_signal_flag(int signo)
 {
 	(void)signo;
 	flag_raised = 1;
+}
+
+/* A stop in the iterative listener: the session's flag and the loop's pipe. */
+static void
+on_stop(int signo)
+{
+	flag_raised = 1;
+	sig_pipe_notify(signo);
 }
 
 static int
@@ -173,28 +183,41 @@ sig_pipe_close(void)
 int
 sig_flag_catch(int signo)
 {
-	nflags = 0;
 	flag_raised = 0;
-	return sig_flag_also(signo);
+	have_flag = 1;
+	sigemptyset(&flag_set);
+	sigaddset(&flag_set, signo);
+	sigemptyset(&wait_mask);
+	if (install(signo, on_signal_flag, 0) == -1)
+		return -1;
+	return sigprocmask(SIG_SETMASK, &flag_set, NULL);
 }
 
 int
-sig_flag_also(int signo)
+sig_stop_catch(int signo)
 {
-	sigset_t	 set;
-	int		 i;
-
-	if (nflags == SIG_MAX_FLAGS) {
+	if (nstops == 2) {
 		errno = ENOSPC;
 		return -1;
 	}
-	flag_signos[nflags++] = signo;
-	if (install(signo, on_signal_flag, 0) == -1)
+	if (!have_flag) {
+		sigemptyset(&flag_set);
+		have_flag = 1;
+	}
+	stop_signos[nstops++] = signo;
+	sigaddset(&flag_set, signo);
+	return sig_catch(signo, on_stop);
+}
+
+int
+sig_flag_block(sigset_t *old)
+{
+	if (sigprocmask(SIG_BLOCK, &flag_set, old) == -1)
 		return -1;
-	sigemptyset(&set);
-	for (i = 0; i < nflags; i++)
-		sigaddset(&set, flag_signos[i]);
-	return sigprocmask(SIG_SETMASK, &set, NULL);
+	wait_mask = *old;
+	for (int i = 0; i < nstops; i++)
+		sigdelset(&wait_mask, stop_signos[i]);
+	return 0;
 }
 
 int
@@ -207,13 +230,12 @@ void
 sig_flag_wait_mask(sigset_t *mask)
 {
 	/*
-	 * sig_flag_catch() made the mask exactly the flag signals, so while
-	 * waiting it is empty: computed, not asked for, since a session
-	 * waits once per request and the question is a system call.
-	 * Without a flag, the wait keeps the mask as it is.
+	 * Known since sig_flag_catch() or sig_flag_block() set the mask:
+	 * not asked for, since a session waits once per request and the
+	 * question is a system call.  Without a flag, the mask as it is.
 	 */
-	if (nflags > 0)
-		sigemptyset(mask);
+	if (have_flag)
+		*mask = wait_mask;
 	else
 		(void)sigprocmask(SIG_SETMASK, NULL, mask);
 }

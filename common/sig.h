@@ -54,8 +54,18 @@ int	sig_unblock(void);
  * sig_wait_fd().  -1 with errno set.
  */
 int	sig_flag_catch(int signo);
-/* One more signal for the same flag (at most two in all).  -1 errno. */
-int	sig_flag_also(int signo);
+/*
+ * The iterative listener, which serves sessions itself: signo (SIGTERM,
+ * SIGINT) still wakes the loop through the self-pipe and also raises the
+ * flag, which its sessions check.  -1 with errno set.
+ */
+int	sig_stop_catch(int signo);
+/*
+ * Around a session in the listener: block the flag signals so that they
+ * arrive only inside sig_wait_fd(), as in a child; sig_restore(old)
+ * after.  -1 with errno set.
+ */
+int	sig_flag_block(sigset_t *old);
 /* 1 once the flag signal has arrived (it stays set). */
 int	sig_flag_raised(void);
 /*

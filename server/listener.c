@@ -53,7 +53,6 @@ struct listener {
 	int			 tcp_fd;
 	int			 udp_fd;
 	struct scoreboard	*sb;
-	uint64_t		 next_conn;
 	int64_t			 paused_until;	/* EMFILE back-off */
 	int			 starved;	/* out of fds since last accept */
 	enum phase		 phase;
@@ -292,6 +291,7 @@ spawn_worker(struct listener *l)
 	if ((slot = scoreboard_alloc(l->sb)) == NULL)
 		return -1;
 	snprintf(slot->peer, sizeof(slot->peer), "-");
+	slot->conn = 0;
 	slot->start_ms = clock_ms();
 	(void)sig_block_all(&old);
 	if ((pid = fork()) == 0) {
@@ -328,25 +328,29 @@ fill_workers(struct listener *l)
 
 /*
  * --model iterative: serve fd here and now; nobody else is served
- * meanwhile.  For the session, SIGTERM and SIGINT raise its stop flag
- * (as in a child) instead of writing to the self-pipe; a stop that came
- * is then passed on to the loop.
+ * meanwhile.  SIGTERM and SIGINT raise the session's stop flag as well
+ * as waking the loop (sig_stop_catch), and are blocked around the
+ * session so that they arrive only while it waits, as in a child.  A
+ * stop that came since the accept is answered at once.
  */
 static void
 serve_here(struct listener *l, int fd, const struct sockaddr *peer,
     struct sb_slot *slot)
 {
+	sigset_t	 old;
+	int		 blocked;
+
 	scoreboard_publish(l->sb, slot, getpid());
-	if (worker_claim(l->sb, slot, fd, peer, slot->conn, 0) == 0 &&
-	    sig_flag_catch(SIGTERM) == 0 && sig_flag_also(SIGINT) == 0)
+	blocked = sig_flag_block(&old) == 0;
+	if (!blocked || sig_flag_raised()) {
+		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
+		    "reason=shutdown", (unsigned long long)slot->conn,
+		    slot->peer);
+		session_refuse(fd, PROTO_SHUTDOWN);
+	} else if (worker_claim(l->sb, slot, fd, peer, slot->conn, 0) == 0)
 		worker_serve(fd, l->cfg, l->sb, slot);
-	else
-		(void)close(fd);
-	(void)sig_catch(SIGTERM, sig_pipe_notify);
-	(void)sig_catch(SIGINT, sig_pipe_notify);
-	(void)sig_unblock();
-	if (sig_flag_raised())
-		sig_pipe_notify(SIGTERM);
+	if (blocked)
+		(void)sig_restore(&old);
 	scoreboard_release(l->sb, slot);
 	title(l);
 }
@@ -414,6 +418,16 @@ reap(struct listener *l)
 
 /* ---- accepting --------------------------------------------------- */
 
+/*
+ * Count an accepted connection and give it its id.  Atomic: prefork
+ * workers accept too, and the ids come from the one counter.
+ */
+static uint64_t
+next_conn(struct listener *l)
+{
+	return atomic_fetch_add(&l->sb->c->accepted, 1) + 1;
+}
+
 static int
 at_cap(const struct listener *l)
 {
@@ -431,9 +445,8 @@ admit(struct listener *l, int fd, const struct sockaddr *peer)
 	unsigned char	 key[16];
 	char		 peerstr[SOCK_PEER_MAX];
 	size_t		 keylen = sock_addr_key(peer, key);
-	uint64_t	 conn = ++l->next_conn;
+	uint64_t	 conn = next_conn(l);
 
-	bump(&l->sb->c->accepted);
 	sock_peer_str(peer, peerstr);
 	if (!tcpserver_style())	/* tcpserver says nothing until the fork */
 		log_event(LOG_LVL_INFO, "accept", "conn=%llu peer=%s "
@@ -542,8 +555,9 @@ accepting(const struct listener *l)
 static void
 note_wait(struct listener *l)
 {
+	/* (Prefork workers wait in accept themselves: nothing to log.) */
 	int	 full = l->cfg->when_full == WHEN_FULL_WAIT && at_cap(l) &&
-	    l->phase == RUNNING;
+	    l->phase == RUNNING && l->cfg->model != MODEL_PREFORK;
 
 	if (full == l->waiting)
 		return;
@@ -576,6 +590,9 @@ accept_batch(struct listener *l)
 		log_event(LOG_LVL_TRACE, "trace", "step=accept listen_fd=%d "
 		    "fd=%d", l->tcp_fd, fd);
 		admit(l, fd, (struct sockaddr *)&ss);
+		/* A session served here took time: signals first. */
+		if (l->cfg->model == MODEL_ITERATIVE)
+			return;
 	}
 }
 
@@ -630,12 +647,17 @@ close_listener(struct listener *l)
 
 	refuse_new_handshakes(l->tcp_fd);
 	while ((fd = accept_cloexec(l->tcp_fd, &ss)) != -1) {
-		bump(&l->sb->c->accepted);
 		sock_peer_str((struct sockaddr *)&ss, peer);
 		log_event(LOG_LVL_WARN, "refuse", "conn=%llu peer=%s "
-		    "reason=shutdown", (unsigned long long)++l->next_conn, peer);
+		    "reason=shutdown", (unsigned long long)next_conn(l), peer);
 		session_refuse(fd, PROTO_SHUTDOWN);
 	}
+	/*
+	 * Prefork workers share the socket: shutdown() takes it out of
+	 * LISTEN for all of them at once (Linux), where close() alone would
+	 * leave it listening until the last of them exits.
+	 */
+	(void)shutdown(l->tcp_fd, SHUT_RDWR);
 	(void)close(l->tcp_fd);
 	l->tcp_fd = -1;
 }
@@ -693,6 +715,8 @@ handle_signals(struct listener *l)
 			if (log_reopen() == -1)
 				log_event(LOG_LVL_WARN, "log-reopen",
 				    "error=\"%s\"", strerror(errno));
+			/* Prefork workers reopen it between sessions. */
+			atomic_fetch_add(&l->sb->c->log_generation, 1);
 			if (l->udp.pid != 0)
 				(void)kill(l->udp.pid, SIGHUP);
 			break;
@@ -754,6 +778,8 @@ listener_run(const struct config *cfg, int tcp_fd, int udp_fd,
 	l.sb = sb;
 	atomic_store(&sb->c->listener_pid, getpid());
 	if (sig_pipe_open(sigs) == -1 ||
+	    (cfg->model == MODEL_ITERATIVE && (sig_stop_catch(SIGTERM) == -1 ||
+	    sig_stop_catch(SIGINT) == -1)) ||
 	    reaper_init(cfg->reap, cfg->max_children + 2) == -1) {
 		log_event(LOG_LVL_WARN, "stop", "error=\"signals: %s\"",
 		    strerror(errno));

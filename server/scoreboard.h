@@ -56,6 +56,7 @@ struct sb_counters {
 	_Atomic uint64_t	udp_in;
 	_Atomic uint64_t	udp_out;
 	_Atomic uint64_t	udp_dropped;
+	_Atomic unsigned	log_generation;	/* listener: SIGHUPs so far */
 };
 
 struct scoreboard {

@@ -30,6 +30,38 @@
 #define ACCEPT_ERROR_PAUSE_MS	100	/* out of descriptors: wait so long */
 #define PARENT_CHECK_MS		1000	/* how often an idle worker looks */
 
+/*
+ * A prefork worker lives across log rotations: the listener counts its
+ * SIGHUPs in the scoreboard, and the worker reopens the log when the
+ * count has moved, before it logs again.
+ */
+static void
+follow_log_rotation(struct scoreboard *sb)
+{
+	static unsigned	 seen;
+	static int	 started;
+	unsigned	 now = atomic_load(&sb->c->log_generation);
+
+	if (started && now != seen)
+		(void)log_reopen();
+	started = 1;
+	seen = now;
+}
+
+/* Between connections a worker's slot shows no session: state idle. */
+static void
+slot_idle(struct sb_slot *slot)
+{
+	slot->conn = 0;
+	slot->start_ms = clock_ms();
+	slot->keylen = 0;
+	snprintf(slot->peer, sizeof(slot->peer), "-");
+	atomic_store(&slot->requests, 0);
+	atomic_store(&slot->bytes_in, 0);
+	atomic_store(&slot->bytes_out, 0);
+	atomic_store(&slot->state, SB_IDLE);
+}
+
 int
 worker_claim(struct scoreboard *sb, struct sb_slot *slot, int fd,
     const struct sockaddr *peer, uint64_t conn, int per_ip)
@@ -44,6 +76,7 @@ worker_claim(struct scoreboard *sb, struct sb_slot *slot, int fd,
 		    "reason=per-ip limit=%d", (unsigned long long)conn,
 		    slot->peer, per_ip);
 		session_refuse(fd, PROTO_BUSY);
+		slot_idle(slot);
 		return -1;
 	}
 	slot->conn = conn;
@@ -64,14 +97,13 @@ worker_serve(int fd, const struct config *cfg, struct scoreboard *sb,
 	int	 end;
 
 	end = session_run(fd, cfg, sb, slot);
+	follow_log_rotation(sb);
 	exitcode_describe_end(end, why, sizeof(why));
 	log_event(LOG_LVL_INFO, "done", "conn=%llu %s duration=%.3fs",
 	    (unsigned long long)slot->conn, why,
 	    (double)(clock_ms() - slot->start_ms) / 1000);
-	/* Idle again: no peer, no key, so --per-ip no longer counts it. */
-	slot->keylen = 0;
-	snprintf(slot->peer, sizeof(slot->peer), "-");
-	atomic_store(&slot->state, SB_IDLE);
+	/* Idle again: no key, so --per-ip no longer counts it. */
+	slot_idle(slot);
 }
 
 /*
@@ -180,13 +212,15 @@ worker_prefork_main(int lfd, const struct config *cfg,
 	(void)signal(SIGHUP, SIG_IGN);	/* log reopen is the listener's */
 	if (sig_flag_catch(SIGTERM) == -1)
 		_exit(SESSION_FAILED);
-	atomic_store(&slot->state, SB_IDLE);
+	slot_idle(slot);
+	follow_log_rotation(sb);
 	waiter_init(&w, lfd);
 	while (!sig_flag_raised()) {
 		proctitle_set("worker idle");
 		if ((fd = accept_one(&w, listener, &ss)) == -1)
 			continue;
 		conn = atomic_fetch_add(&sb->c->accepted, 1) + 1;
+		follow_log_rotation(sb);
 		sock_peer_str((struct sockaddr *)&ss, slot->peer);
 		log_event(LOG_LVL_INFO, "accept", "conn=%llu peer=%s",
 		    (unsigned long long)conn, slot->peer);

@@ -54,12 +54,32 @@ check "prefork: the killed worker is reaped" \
 check "prefork: and replaced" wait_until 5 three_workers
 expect_eq "prefork: the replacement serves" "+OK alive" "$(fc -q -c 'ECHO alive')"
 
-# SIGTERM: a session in hand finishes, idle workers leave, exit 0.
+# An idle worker's slot shows no session.
+expect_eq "prefork: idle slots keep nothing of their last session" 2 \
+    "$(fc -q -c STATS | grep -c 'conn=0 peer=- state=idle .*requests=0 bytes_in=0 bytes_out=0')"
+
+# SIGHUP: the workers, which outlive the rotation, write to the new file.
+mv "$FORKD_LOG" "$FORKD_LOG.1"
+kill -HUP "$FORKD_PID"
+wait_until 5 test -e "$FORKD_LOG"
+fc -q -c PID >/dev/null
+fc -q -c PID >/dev/null
+check "prefork: after SIGHUP the workers log to the new file" \
+    wait_until 5 sh -c "[ \$(grep -c ' done ' '$FORKD_LOG') -ge 2 ]"
+
+# SIGTERM: a session in hand finishes, idle workers leave, exit 0; the
+# port is closed at once, though a worker still holds the socket.
 fc -q -c 'SLEEP 800' -c 'ECHO after' >"$T_TMP/drain.out" 2>&1 &
 s=$!
 track "$s"
 wait_until 5 sh -c "'$FORKC' -p $FORKD_PORT -q -c STATS 2>&1 | grep -q state=sleeping"
 kids=$(children_of "$FORKD_PID")
+kill -TERM "$FORKD_PID"
+wait_until 5 grep -q ' shutdown phase=drain' "$FORKD_LOG"
+late=$(timeout 5 "$FORKC" -p "$FORKD_PORT" -t 2 -c PID 2>&1)
+expect_match "prefork: during the drain a new client is refused at once" \
+    'Connection refused|-ERR server shutting down' "$late"
+wait_until 10 grep -q ' stop ' "$FORKD_LOG"	# (a second TERM would kill)
 forkd_stop TERM
 wait "$s"
 expect_eq "prefork: SIGTERM, exit 0" 0 "$FORKD_STATUS"
@@ -111,13 +131,21 @@ expect_eq "iterative: no child for TCP: only the UDP worker" 1 \
 expect_match "iterative: UDP still answers" '^\+OK ' \
     "$("$FORKC" -u -p "$FORKD_UDP_PORT" -q -c TIME)"
 
-# SIGTERM in the middle of a session: its reply goes out, exit 0.
+# SIGTERM in the middle of a session: its reply goes out, exit 0; a
+# client waiting in the backlog is told, not served.
 fc -q -c 'SLEEP 800' >"$T_TMP/it-drain.out" 2>&1 &
 s=$!
 track "$s"
 wait_until 5 grep -q ' accept conn=4 ' "$FORKD_LOG"
+fc -q -c 'ECHO waiting' >"$T_TMP/it-wait.out" 2>&1 &
+w=$!
+track "$w"
+sleep 0.2 # let the second client's connect reach the backlog
 forkd_stop TERM
 wait "$s"
+wait "$w"
+expect_eq "iterative: the client in the backlog is told" \
+    "-ERR server shutting down" "$(head -n 1 "$T_TMP/it-wait.out")"
 expect_eq "iterative: SIGTERM, exit 0" 0 "$FORKD_STATUS"
 expect_eq "iterative: the SLEEP in hand got its reply" "+OK" \
     "$(head -n 1 "$T_TMP/it-drain.out")"

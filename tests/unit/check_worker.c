@@ -237,7 +237,7 @@ serve(void *arg)
 
 /*
  * One session to its end (QUIT sent and our side half-closed first, so
- * it runs alone); the slot then idle, with no peer and no key.
+ * it runs alone); the slot then idle, with no peer, key, id or counts.
  */
 START_TEST(test_serve)
 {
@@ -259,7 +259,10 @@ START_TEST(test_serve)
 	ck_assert_int_eq(atomic_load(&served->state), SB_IDLE);
 	ck_assert_uint_eq(served->keylen, 0);
 	ck_assert_str_eq(served->peer, "-");
-	ck_assert_uint_eq(atomic_load(&served->requests), 1);
+	/* Nothing of the session left in the idle slot. */
+	ck_assert_uint_eq(served->conn, 0);
+	ck_assert_uint_eq(atomic_load(&served->requests), 0);
+	ck_assert_uint_eq(atomic_load(&served->bytes_in), 0);
 	client_free(&c);
 	buf_free(&out);
 }
