@@ -391,7 +391,7 @@ enum opts_result
 opts_parse(struct client_opts *o, int argc, char **argv, char *errmsg)
 {
 	const char	*why;
-	int		 ch, nwords = 0;
+	int		 ch, at, nwords = 0;
 
 	defaults(o);
 	errmsg[0] = '\0';
@@ -401,15 +401,18 @@ opts_parse(struct client_opts *o, int argc, char **argv, char *errmsg)
 	}
 	parse_getopt_reset();
 	for (;;) {
-		while ((ch = getopt_long(argc, argv, "+:c:H:hK:N:n:P:p:qt:uV",
-		    longopts, NULL)) != -1) {
+		for (;;) {
+			at = optind > 0 ? optind : 1;	/* the word read */
+			if ((ch = getopt_long(argc, argv,
+			    "+:c:H:hK:N:n:P:p:qt:uV", longopts, NULL)) == -1)
+				break;
 			if (ch == 'h')
 				return OPTS_HELP;
 			if (ch == 'V')
 				return OPTS_VERSION;
 			if (ch == '?' || ch == ':') {
-				parse_option_error(ch, argv[optind - 1],
-				    errmsg, OPTS_ERR_MAX);
+				parse_option_error(ch, argv[at], errmsg,
+				    OPTS_ERR_MAX);
 				return OPTS_USAGE;
 			}
 			if (apply(o, ch, optarg, errmsg) == -1)

@@ -23,9 +23,9 @@ int	parse_seconds(const char *, long long min_ms, long long max_ms,
  */
 void	parse_getopt_reset(void);
 /*
- * After getopt returned ch '?' (unknown) or ':' (value missing) for the
- * argument word: "unknown option: -x" or "option needs a value: --long"
- * into out[size].
+ * After getopt returned ch '?' (unknown) or ':' (value missing) while
+ * reading word, the argument optind pointed at before the call: "unknown
+ * option: -x" or "option needs a value: --long" into out[size].
  */
 void	parse_option_error(int ch, const char *word, char *out, size_t size);
 

@@ -280,19 +280,22 @@ check_model(struct config *cfg, char *errmsg)
 enum config_result
 config_parse(struct config *cfg, int argc, char **argv, char *errmsg)
 {
-	int	 ch;
+	int	 ch, at;
 
 	config_defaults(cfg);
 	errmsg[0] = '\0';
 	parse_getopt_reset();
-	while ((ch = getopt_long(argc, argv, ":b:c:dhp:qt:Vv", longopts,
-	    NULL)) != -1) {
+	for (;;) {
+		at = optind > 0 ? optind : 1;	/* the word getopt reads */
+		if ((ch = getopt_long(argc, argv, ":b:c:dhp:qt:Vv", longopts,
+		    NULL)) == -1)
+			break;
 		if (ch == 'h')
 			return CONFIG_HELP;
 		if (ch == 'V')
 			return CONFIG_VERSION;
 		if (ch == '?' || ch == ':') {
-			parse_option_error(ch, argv[optind - 1], errmsg,
+			parse_option_error(ch, argv[at], errmsg,
 			    CONFIG_ERR_MAX);
 			return CONFIG_USAGE;
 		}

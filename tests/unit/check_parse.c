@@ -208,15 +208,19 @@ first_error(char *const *words, int n, char *msg, size_t size)
 		{ "port", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int				 ch;
+	int				 ch, at;
 
 	msg[0] = '\0';
 	parse_getopt_reset();
-	while ((ch = getopt_long(n, words, ":p:v", longopts, NULL)) != -1)
+	for (;;) {
+		at = optind > 0 ? optind : 1;
+		if ((ch = getopt_long(n, words, ":p:v", longopts, NULL)) == -1)
+			break;
 		if (ch == '?' || ch == ':') {
-			parse_option_error(ch, words[optind - 1], msg, size);
+			parse_option_error(ch, words[at], msg, size);
 			break;
 		}
+	}
 	return msg;
 }
 
@@ -230,6 +234,10 @@ START_TEST(test_option_errors)
 	char	*missing_short[] = { prog, p, NULL };
 	char	*missing_long[] = { prog, port, NULL };
 	char	*fine[] = { prog, p, ok, v, NULL };
+	char	 vx[] = "-vx", xv[] = "-xv";
+	/* In a cluster, after a long option: the short one is named. */
+	char	*cluster_after_long[] = { prog, port, ok, xv, NULL };
+	char	*cluster_tail[] = { prog, port, ok, vx, NULL };
 
 	/* Twice each: the reset must make the second parse see the same. */
 	for (int i = 0; i < 2; i++) {
@@ -242,6 +250,10 @@ START_TEST(test_option_errors)
 		ck_assert_str_eq(first_error(missing_long, 2, msg,
 		    sizeof(msg)), "option needs a value: --port");
 		ck_assert_str_eq(first_error(fine, 4, msg, sizeof(msg)), "");
+		ck_assert_str_eq(first_error(cluster_after_long, 4, msg,
+		    sizeof(msg)), "unknown option: -x");
+		ck_assert_str_eq(first_error(cluster_tail, 4, msg,
+		    sizeof(msg)), "unknown option: -x");
 	}
 	/* Cut to the buffer, never past it. */
 	first_error(unknown_long, 2, msg, 8);
