@@ -11,8 +11,9 @@ DESTDIR	?=
 CFLAGS	?= -O2 -g
 # Bind every library symbol at start (-z now): lazily bound, each child
 # would resolve, and copy on write, the GOT entries of the functions it
-# calls first, once per connection (docs/PERFORMANCE.md has the figure).
-LDFLAGS	?= -Wl,-z,relro,-z,now
+# calls first, once per connection.  Added to any LDFLAGS; GNU and LLVM
+# linkers (elsewhere: make BIND_NOW=).
+BIND_NOW = -Wl,-z,relro,-z,now
 WARN	 = -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wshadow -Wpointer-arith
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -42,10 +43,10 @@ BINS = forkd forkc
 all: $(BINS)
 
 forkd: server/main.o libserver.a libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ server/main.o libserver.a libcommon.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ server/main.o libserver.a libcommon.a
 
 forkc: client/main.o libclient.a libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ client/main.o libclient.a libcommon.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ client/main.o libclient.a libcommon.a
 
 libcommon.a: $(COMMON_OBJ)
 	$(AR) rcs $@ $(COMMON_OBJ)
@@ -66,7 +67,7 @@ tests/unit/%.o: tests/unit/%.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
 tests/unit/check_forkd: $(UNIT_OBJ) libserver.a libclient.a libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJ) libserver.a \
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $(UNIT_OBJ) libserver.a \
 	    libclient.a libcommon.a $(CHECK_LIBS)
 
 check:
@@ -82,7 +83,7 @@ run-server: all
 # the targets are ratios to them.  scripts/bench bounds itself (290 s).
 BENCH_REFS = bench/ref_fork bench/ref_poll
 bench/ref_%: bench/ref_%.c
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $<
 
 bench: all $(BENCH_REFS)
 	@sh scripts/bench
@@ -136,20 +137,20 @@ $(SAN_DIR)/libclient.a: $(SAN_CLIENT)
 	$(AR) rcs $@ $(SAN_CLIENT)
 $(SAN_DIR)/forkd: $(SAN_DIR)/server/main.o $(SAN_DIR)/libserver.a \
 	    $(SAN_DIR)/libcommon.a
-	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(SAN_DIR)/server/main.o \
+	$(CC) $(SAN_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $(SAN_DIR)/server/main.o \
 	    $(SAN_DIR)/libserver.a $(SAN_DIR)/libcommon.a
 $(SAN_DIR)/forkc: $(SAN_DIR)/client/main.o $(SAN_DIR)/libclient.a \
 	    $(SAN_DIR)/libcommon.a
-	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(SAN_DIR)/client/main.o \
+	$(CC) $(SAN_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $(SAN_DIR)/client/main.o \
 	    $(SAN_DIR)/libclient.a $(SAN_DIR)/libcommon.a
 $(SAN_DIR)/tests/unit/check_forkd: $(SAN_UNIT) $(SAN_DIR)/libserver.a \
 	    $(SAN_DIR)/libclient.a $(SAN_DIR)/libcommon.a
-	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $(SAN_UNIT) \
+	$(CC) $(SAN_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $(SAN_UNIT) \
 	    $(SAN_DIR)/libserver.a $(SAN_DIR)/libclient.a \
 	    $(SAN_DIR)/libcommon.a $(CHECK_LIBS)
 $(SAN_DIR)/tests/fuzz/driver-%: $(SAN_DIR)/tests/fuzz/driver.o \
 	    $(SAN_DIR)/tests/fuzz/fuzz_%.o $(SAN_DIR)/libcommon.a
-	$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(SAN_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $^
 
 # The shell tests get forkc through a wrapper that turns LeakSanitizer off
 # (ASan and UBSan stay on).  LeakSanitizer stops the exiting process with
@@ -212,7 +213,7 @@ FUZZ_FLAGS     = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    $(SAN_DIR)/tests/fuzz/driver.o \
 	    $(FUZZ_HARNESSES:%=$(SAN_DIR)/tests/fuzz/fuzz_%.o)
 tests/fuzz/driver-%: tests/fuzz/driver.o tests/fuzz/fuzz_%.o libcommon.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $^
 
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(@D)
