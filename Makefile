@@ -82,7 +82,8 @@ run-server: all
 # The two yardsticks are built like forkd (same CC, CFLAGS, link mode):
 # the targets are ratios to them.  scripts/bench bounds itself (290 s).
 BENCH_REFS = bench/ref_fork bench/ref_poll
-bench/ref_%: bench/ref_%.c
+# Makefile too: a change of flags (BIND_NOW...) must reach them as well.
+bench/ref_%: bench/ref_%.c Makefile
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $<
 
 bench: all $(BENCH_REFS)
