@@ -43,10 +43,15 @@ buf_reserve(struct buf *b, size_t n)
 	ncap = b->cap ? b->cap : 256;
 	while (ncap < need)
 		ncap = ncap > (size_t)-1 / 2 ? need : ncap * 2;
-	if ((p = realloc(b->data, ncap)) == NULL)
+	if (b->heap)
+		p = realloc(b->data, ncap);
+	else if ((p = malloc(ncap)) != NULL && b->len > 0)
+		memcpy(p, b->data, b->len);	/* out of the caller's array */
+	if (p == NULL)
 		return -1;
 	b->data = p;
 	b->cap = ncap;
+	b->heap = 1;
 	return 0;
 }
 
@@ -111,7 +116,9 @@ buf_clear(struct buf *b)
 void
 buf_free(struct buf *b)
 {
-	free(b->data);
+	if (b->heap)
+		free(b->data);
 	b->data = NULL;
 	b->off = b->len = b->cap = 0;
+	b->heap = 0;
 }

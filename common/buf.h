@@ -1,7 +1,11 @@
 /*
  * buf: a growable byte buffer with a read offset, the one container for
  * session input, encoded replies and client I/O.  The caller owns the
- * struct; the bytes live on the heap and are freed by buf_free().
+ * struct; the bytes live on the heap and are freed by buf_free().  A
+ * buffer may start in the caller's own array (BUF_FIXED) and moves to
+ * the heap only if it outgrows it: a forked session that never does
+ * writes no heap page, nor malloc's state (copy-on-write faults saved,
+ * and memory per child).
  */
 #ifndef BUF_H
 #define BUF_H
@@ -14,9 +18,12 @@ struct buf {
 	size_t	 off;	/* first unread byte */
 	size_t	 len;	/* end of valid bytes */
 	size_t	 cap;
+	int	 heap;	/* data came from malloc (else NULL or the caller's) */
 };
 
-#define BUF_INIT { NULL, 0, 0, 0 }
+#define BUF_INIT { NULL, 0, 0, 0, 0 }
+/* Start in the array a (a real array: sizeof gives its size). */
+#define BUF_FIXED(a) { (a), 0, 0, sizeof(a), 0 }
 
 /* Bytes between off and len. */
 size_t	 buf_used(const struct buf *);

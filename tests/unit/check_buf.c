@@ -1,7 +1,9 @@
 /*
  * check_buf: the growable byte buffer.  Append, printf (no NUL kept),
  * consume, clear; buf_reserve compacting unread bytes before it grows;
- * growth across many appends keeping every byte in order.
+ * growth across many appends keeping every byte in order; a buffer
+ * started in the caller's array stays there until it outgrows it, then
+ * moves to the heap with its bytes, and buf_free() never frees the array.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -249,6 +251,48 @@ START_TEST(test_reserve_overflow)
 }
 END_TEST
 
+START_TEST(test_fixed)
+{
+	char		 room[16];
+	struct buf	 b = BUF_FIXED(room);
+	char		 want[64];
+	int		 i;
+
+	ck_assert_ptr_eq(b.data, room);
+	ck_assert_uint_eq(b.cap, sizeof(room));
+	ck_assert_int_eq(buf_printf(&b, "%s", "0123456789abcde"), 0);
+	ck_assert_ptr_eq(b.data, room);		/* 15 bytes: still there */
+	ck_assert_int_eq(b.heap, 0);
+	buf_consume(&b, 10);
+	ck_assert_int_eq(buf_append(&b, "fghij", 5), 0);
+	ck_assert_ptr_eq(b.data, room);		/* compacted, not grown */
+	assert_content(&b, "abcdefghij", 10);
+	for (i = 0; i < 50; i++)
+		want[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(buf_append(&b, want + 10, 40), 0);
+	ck_assert_ptr_ne(b.data, room);		/* outgrown: on the heap */
+	ck_assert_int_eq(b.heap, 1);
+	assert_content(&b, want, 50);
+	buf_free(&b);				/* frees the heap copy only */
+	ck_assert_ptr_null(b.data);
+	ck_assert_int_eq(b.heap, 0);
+}
+END_TEST
+
+START_TEST(test_fixed_free_unused)
+{
+	char		 room[8];
+	struct buf	 b = BUF_FIXED(room);
+
+	ck_assert_int_eq(buf_append(&b, "abc", 3), 0);
+	buf_clear(&b);
+	ck_assert_ptr_eq(b.data, room);
+	buf_free(&b);	/* must not free() the array: ASan and valgrind say */
+	ck_assert_ptr_null(b.data);
+	ck_assert_uint_eq(b.cap, 0);
+}
+END_TEST
+
 Suite *
 buf_suite(void)
 {
@@ -273,6 +317,8 @@ buf_suite(void)
 	tcase_add_test(tc, test_growth);
 	tcase_add_test(tc, test_stream);
 	tcase_add_test(tc, test_reserve_overflow);
+	tcase_add_test(tc, test_fixed);
+	tcase_add_test(tc, test_fixed_free_unused);
 	suite_add_tcase(s, tc);
 	return s;
 }
