@@ -31,7 +31,7 @@ SERVER_SRC = server/config.c server/daemon.c server/exitcode.c \
 	     server/worker.c
 CLIENT_SRC = client/bench.c client/client.c client/histo.c \
 	     client/options.c client/stats.c client/watch.c
-UNIT_SRC   = $(wildcard tests/unit/check_*.c)
+UNIT_SRC   = $(wildcard tests/unit/check_*.c) tests/unit/util.c
 
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 SERVER_OBJ = $(SERVER_SRC:.c=.o)

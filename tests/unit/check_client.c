@@ -26,6 +26,7 @@
 #include "proto.h"
 #include "sock.h"
 #include "suites.h"
+#include "util.h"
 
 #define TMO	2000	/* ms: a reply that is there comes at once */
 #define SHORT	50	/* ms: how long a silent peer is waited for */
@@ -58,15 +59,9 @@ setup_dgram(void)
 static void
 teardown(void)
 {
-	int	 i;
-
 	client_free(&c);
 	buf_free(&out);
-	for (i = 0; i < 2; i++)
-		if (sv[i] != -1) {
-			close(sv[i]);
-			sv[i] = -1;
-		}
+	t_close_pair(sv);
 }
 
 /* The server side sends n bytes now (they fit the socket buffer). */
@@ -93,15 +88,6 @@ out_is(const char *want, size_t n)
 	    (int)buf_used(&out), buf_head(&out), n, (int)n, want);
 }
 
-static void
-nap(int ms)
-{
-	struct timespec	 ts = { 0, (long)ms * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		continue;
-}
-
 /*
  * A child that sends p[0..n) from the server side in pieces of step
  * bytes (the first piece is first bytes long), gap_ms apart.
@@ -118,26 +104,13 @@ writer(const char *p, size_t n, size_t first, size_t step, int gap_ms)
 		return pid;
 	for (off = 0, len = first; off < n; off += len, len = step) {
 		if (off > 0)
-			nap(gap_ms);
+			t_nap(gap_ms);
 		if (len > n - off)
 			len = n - off;
 		if (netio_write_all(sv[1], p + off, len, NULL) == -1)
 			_exit(1);
 	}
 	_exit(0);
-}
-
-static void
-reap(pid_t pid)
-{
-	pid_t	 r;
-	int	 st;
-
-	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
-		continue;
-	ck_assert_int_eq(r, pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	    "writer child failed: status %d", st);
 }
 
 /* rc must be -1 with errno want, after about ms milliseconds. */
@@ -501,7 +474,7 @@ START_TEST(test_recv_deadline)
 	pid = writer(FRAME_HI, 10, 1, 1, 25);
 	rc = client_recv(&c, CMD_ECHO, &out);
 	fails_after(rc, errno, t0, 100, ETIMEDOUT);
-	reap(pid);
+	t_reap_ok(pid, "writer child");
 }
 END_TEST
 
@@ -830,7 +803,7 @@ START_TEST(test_split_greeting)
 	    sizeof(GREETING), GAP);
 	ck_assert_int_eq(client_greeting(&c, &out), 0);
 	out_is(PROTO_GREETING, strlen(PROTO_GREETING));
-	reap(pid);
+	t_reap_ok(pid, "writer child");
 }
 END_TEST
 
@@ -845,7 +818,7 @@ START_TEST(test_split_frames)
 	ck_assert_int_eq(client_recv(&c, CMD_ECHO, &out), 0);
 	out_is("-ERR too big", 12);
 	ck_assert_uint_eq(buf_used(&c.in), 0);
-	reap(pid);
+	t_reap_ok(pid, "writer child");
 }
 END_TEST
 
@@ -858,7 +831,7 @@ START_TEST(test_split_body)
 	    sizeof(HELP_REPLY), GAP);
 	ck_assert_int_eq(client_recv(&c, CMD_HELP, &out), 0);
 	out_is(HELP_TEXT, sizeof(HELP_TEXT) - 1);
-	reap(pid);
+	t_reap_ok(pid, "writer child");
 }
 END_TEST
 
@@ -870,7 +843,7 @@ START_TEST(test_trickled_reply)
 	pid = writer(FRAME_HI, 10, 1, 1, 1);
 	ck_assert_int_eq(client_recv(&c, CMD_ECHO, &out), 0);
 	out_is("+OK hi", 6);
-	reap(pid);
+	t_reap_ok(pid, "writer child");
 }
 END_TEST
 

@@ -18,6 +18,7 @@
 
 #include "netio.h"
 #include "suites.h"
+#include "util.h"
 
 #define BIG	(512 * 1024)
 
@@ -105,28 +106,6 @@ teardown(void)
 	big = NULL;
 }
 
-static void
-nap(int ms)
-{
-	struct timespec	 ts = { 0, (long)ms * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		continue;
-}
-
-static void
-reap(pid_t pid)
-{
-	pid_t	 r;
-	int	 st;
-
-	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
-		continue;
-	ck_assert_int_eq(r, pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	    "child failed: status %#x", st);
-}
-
 /*
  * A child that sends the n bytes of p in pieces of step, each after a
  * SIGALRM to its parent (blocked reading, by then) and gap_ms.
@@ -142,9 +121,9 @@ writer(const char *p, size_t n, size_t step, int gap_ms)
 	if (pid != 0)
 		return pid;
 	for (off = 0; off < n; off += len) {
-		nap(gap_ms);
+		t_nap(gap_ms);
 		(void)kill(parent, SIGALRM);
-		nap(gap_ms);
+		t_nap(gap_ms);
 		len = n - off < step ? n - off : step;
 		if (write(sv[1], p + off, len) != (ssize_t)len)
 			_exit(1);
@@ -193,7 +172,7 @@ START_TEST(test_read_eintr)
 	ck_assert_int_eq(netio_read(sv[0], b, sizeof(b)), 5);
 	ck_assert_int_eq(ticks, 1);
 	ck_assert_int_eq(memcmp(b, "hello", 5), 0);
-	reap(pid);
+	t_reap_ok(pid, "child");
 }
 END_TEST
 
@@ -251,7 +230,7 @@ START_TEST(test_write_all_short)
 			/* The writer is blocked on a full buffer by now. */
 			if (++reads % 8 == 0) {
 				(void)kill(parent, SIGALRM);
-				nap(1);
+				t_nap(1);
 			}
 		}
 		_exit(got == BIG ? 0 : 4);
@@ -263,7 +242,7 @@ START_TEST(test_write_all_short)
 	ck_assert_int_gt(ticks, 0);
 	close(sv[0]);
 	sv[0] = -1;
-	reap(pid);
+	t_reap_ok(pid, "child");
 }
 END_TEST
 
@@ -323,7 +302,7 @@ START_TEST(test_read_all)
 	/* Signals pending at once count as one. */
 	ck_assert_int_ge(ticks, 1);
 	ck_assert_int_le(ticks, 4);
-	reap(pid);
+	t_reap_ok(pid, "child");
 }
 END_TEST
 

@@ -30,6 +30,7 @@
 #include "sig.h"
 #include "sock.h"
 #include "suites.h"
+#include "util.h"
 
 #define TMO	3000
 
@@ -62,31 +63,21 @@ setup(void)
 static int
 reap(int kill_it)
 {
-	pid_t	 r;
 	int	 st;
 
 	if (child == -1)
 		return -1;
-	if (kill_it)
-		(void)kill(child, SIGKILL);
-	while ((r = waitpid(child, &st, 0)) == -1 && errno == EINTR)
-		continue;
+	st = t_reap(child, kill_it);
 	child = -1;
-	return r == -1 ? -1 : st;
+	return st;
 }
 
 static void
 teardown(void)
 {
-	int	 i;
-
 	client_free(&c);
 	buf_free(&out);
-	for (i = 0; i < 2; i++)
-		if (sv[i] != -1) {
-			close(sv[i]);
-			sv[i] = -1;
-		}
+	t_close_pair(sv);
 	(void)reap(1);
 	scoreboard_close(&sb);
 }
@@ -157,15 +148,6 @@ static void
 put(const void *p, size_t n)
 {
 	ck_assert_int_eq(netio_write_all(sv[0], p, n, NULL), 0);
-}
-
-static void
-nap(int ms)
-{
-	struct timespec	 ts = { 0, (long)ms * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		continue;
 }
 
 START_TEST(test_frame)
@@ -327,7 +309,7 @@ START_TEST(test_request_trickle)
 	t0 = clock_ms();
 	for (i = 0; i < 100 && poll(&pfd, 1, 0) == 0; i++) {
 		put("E", 1);
-		nap(20);
+		t_nap(20);
 	}
 	ck_assert_int_lt(i, 100);
 	ck_assert_int_ge(clock_ms() - t0, 140);
@@ -376,7 +358,7 @@ START_TEST(test_write_timeout)
 	 */
 	while (atomic_load(&slot->state) != SB_CLOSING &&
 	    clock_ms() - t0 < 3000)
-		nap(5);
+		t_nap(5);
 	ck_assert_int_ge(clock_ms() - t0, 90);
 	close(sv[0]);
 	sv[0] = -1;
@@ -396,7 +378,7 @@ START_TEST(test_split)
 	start(CLIENT_FRAME);
 	greeted();
 	put(split_req, (size_t)_i);
-	nap(2);
+	t_nap(2);
 	put(&split_req[_i], sizeof(split_req) - 1 - (size_t)_i);
 	ck_assert_int_eq(client_recv(&c, CMD_ECHO, &out), 0);
 	out_is("+OK split");
@@ -412,7 +394,7 @@ START_TEST(test_split_line)
 	start(CLIENT_LINE);
 	greeted();
 	put(split_line, (size_t)_i);
-	nap(2);
+	t_nap(2);
 	put(&split_line[_i], sizeof(split_line) - 1 - (size_t)_i);
 	ck_assert_int_eq(client_recv(&c, CMD_ECHO, &out), 0);
 	out_is("+OK a");

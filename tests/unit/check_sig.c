@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "sig.h"
 #include "suites.h"
+#include "util.h"
 
 #define NRT	9		/* one more than sig.c can catch */
 #define NSIG_T	(4 + NRT)
@@ -61,15 +62,6 @@ teardown(void)
 		(void)sigaction(signos[i], &saved[i], NULL);
 	}
 	(void)sigprocmask(SIG_SETMASK, &saved_mask, NULL);
-}
-
-static void
-nap(int ms)
-{
-	struct timespec	 ts = { 0, (long)ms * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		continue;
 }
 
 static int
@@ -159,7 +151,7 @@ START_TEST(test_from_child)
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
-		nap(20);
+		t_nap(20);
 		_exit(kill(parent, SIGUSR2) == 0 ? 0 : 1);
 	}
 	pfd.fd = sig_pipe_fd();
@@ -395,7 +387,7 @@ START_TEST(test_wait_signal)
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
-		nap(30);
+		t_nap(30);
 		_exit(kill(parent, SIGUSR2) == 0 ? 0 : 1);
 	}
 	t0 = clock_ms();

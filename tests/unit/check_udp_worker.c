@@ -23,6 +23,7 @@
 #include "scoreboard.h"
 #include "sock.h"
 #include "suites.h"
+#include "util.h"
 #include "udp_worker.h"
 
 #define WAIT	2000	/* ms for a reply that must come */
@@ -44,17 +45,13 @@ setup(void)
 static int
 reap(int kill_it)
 {
-	pid_t	 r;
 	int	 st;
 
 	if (child == -1)
 		return -1;
-	if (kill_it)
-		(void)kill(child, SIGKILL);
-	while ((r = waitpid(child, &st, 0)) == -1 && errno == EINTR)
-		continue;
+	st = t_reap(child, kill_it);
 	child = -1;
-	return r == -1 ? -1 : st;
+	return st;
 }
 
 static void
