@@ -178,10 +178,10 @@ apply(struct config *cfg, int ch, const char *arg, char *errmsg)
 		}
 		break;
 	case OPT_MODEL:
-		for (v = 0; v < MODEL_ITERATIVE; v++)
+		for (v = 0; v <= MODEL_ITERATIVE; v++)
 			if (strcmp(arg, model_names[v]) == 0)
 				break;
-		if (strcmp(arg, model_names[v]) != 0) {
+		if (v > MODEL_ITERATIVE) {
 			snprintf(errmsg, CONFIG_ERR_MAX,
 			    "model must be fork, prefork or iterative: %s", arg);
 			return -1;

@@ -616,7 +616,9 @@ signal_children(struct listener *l, int signo)
  * packet, so SYNs go unanswered).  Without it, a client whose handshake
  * completed between the last accept() and the close() would be reset
  * without a word; with it, such a client retries its SYN and finds the
- * port closed: "connection refused".  Elsewhere the window stays open.
+ * port closed: "connection refused".  (A handshake whose last ACK comes
+ * after the filter is still cut: microseconds.)  Elsewhere the window
+ * stays open.
  */
 static void
 refuse_new_handshakes(int fd)
