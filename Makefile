@@ -70,7 +70,16 @@ tests/unit/check_forkd: $(UNIT_OBJ) libserver.a libclient.a libcommon.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(BIND_NOW) -o $@ $(UNIT_OBJ) libserver.a \
 	    libclient.a libcommon.a $(CHECK_LIBS)
 
+# make check runs three passes at once (tests/check-all.sh): the suite on
+# this build, again on the ASan + UBSan build (check-asan), and the unit
+# tests under valgrind (check-valgrind).  check-plain is the first alone.
 check:
+	@sh tests/need-check.sh
+	@$(MAKE) -s --no-print-directory all tests/unit/check_forkd \
+	    $(FUZZ_DRIVERS) $(SAN_BINS)
+	+@MAKE="$(MAKE)" sh tests/check-all.sh
+
+check-plain:
 	@sh tests/need-check.sh
 	@$(MAKE) -s --no-print-directory all tests/unit/check_forkd $(FUZZ_DRIVERS)
 	@sh tests/run.sh
@@ -295,7 +304,7 @@ lint:
 	if [ $$st -eq 0 ]; then echo "lint: ok"; else echo "lint: failed"; fi; \
 	exit $$st
 
-.PHONY: all check run-server bench install uninstall clean check-asan \
+.PHONY: all check check-plain run-server bench install uninstall clean check-asan \
 	check-valgrind fuzz fuzz-libfuzzer fuzz-driver lint
 
 -include $(COMMON_SRC:.c=.d) $(SERVER_SRC:.c=.d) $(CLIENT_SRC:.c=.d) \

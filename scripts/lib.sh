@@ -59,6 +59,15 @@ have() {
 	command -v "$1" >/dev/null 2>&1
 }
 
+# hold_user NAME: until this script ends, no other test that holds NAME
+# runs (make check runs two passes of the suite at once, and forkfail.sh
+# counts NAME's processes against its RLIMIT_NPROC).  Waits up to 150 s.
+hold_user() {
+	have flock || return 0
+	exec 9>"${TMPDIR:-/tmp}/forkd-tests-user-$1.lock"
+	flock -w 150 9
+}
+
 # track PID: kill it (and wait) when the test exits.
 track() {
 	T_PIDS="$T_PIDS $1"

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 user=nobody
+hold_user "$user"
 if [ "$(id -u)" -ne 0 ] || ! id "$user" >/dev/null 2>&1; then
 	skip "privilege drop" "needs root and user $user"
 	finish
