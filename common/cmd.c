@@ -4,7 +4,6 @@
  * replies carry a body all read it.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "cmd.h"
 
@@ -41,6 +40,29 @@ const char *const cmd_debug_help[] = {
 	NULL
 };
 
+/*
+ * Whether the len bytes of word spell name (upper case) in any case.
+ * ASCII only: verbs are ASCII, and strncasecmp would read the locale's
+ * tables, pages more for a freshly forked child to fault in.
+ */
+static int
+is_verb(const char *name, const char *word, size_t len)
+{
+	size_t	 i;
+	char	 c;
+
+	for (i = 0; i < len; i++) {
+		if (name[i] == '\0')
+			return 0;
+		c = word[i];
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c != name[i])
+			return 0;
+	}
+	return name[len] == '\0';
+}
+
 void
 cmd_parse(const char *req, size_t len, struct cmd *c)
 {
@@ -54,8 +76,7 @@ cmd_parse(const char *req, size_t len, struct cmd *c)
 	c->args = sp ? sp + 1 : NULL;
 	c->argslen = sp ? len - vlen - 1 : 0;
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		if (strlen(verbs[i].name) == vlen &&
-		    strncasecmp(verbs[i].name, req, vlen) == 0) {
+		if (is_verb(verbs[i].name, req, vlen)) {
 			c->verb = verbs[i].verb;
 			c->name = verbs[i].name;
 			break;

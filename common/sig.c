@@ -165,6 +165,33 @@ sig_unblock(void)
 	return sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* signo no longer goes to the pipe: sig_pipe_close() leaves it alone. */
+static void
+forget(int signo)
+{
+	int	 i, j;
+
+	for (i = j = 0; caught[i] != 0; i++)
+		if (caught[i] != signo)
+			caught[j++] = caught[i];
+	caught[j] = 0;
+}
+
+int
+sig_child_start(int flag_signo, const int *ignored)
+{
+	int	 i;
+
+	for (i = 0; ignored[i] != 0; i++) {
+		forget(ignored[i]);
+		if (install(ignored[i], SIG_IGN, 0) == -1)
+			return -1;
+	}
+	forget(flag_signo);
+	sig_pipe_close();
+	return sig_flag_catch(flag_signo);
+}
+
 void
 sig_pipe_close(void)
 {

@@ -39,6 +39,15 @@ int	sig_next(void);
  */
 void	sig_pipe_close(void);
 /*
+ * A child of the listener (a session, a prefork worker) starts here: the
+ * 0-terminated list of signals is ignored, the self-pipe closed, every
+ * other caught signal set back to its default, and flag_signo caught as
+ * the flag (sig_flag_catch).  One system call per signal that changes:
+ * the inherited handlers are not reset first only to be replaced.
+ * Call with every signal blocked (sig_block_all).  -1 with errno set.
+ */
+int	sig_child_start(int flag_signo, const int *ignored);
+/*
  * Block every signal, saving the old mask: the listener does this around
  * fork(), so that no signal can reach the child before it has replaced
  * the inherited handlers (which would write into the listener's pipe).

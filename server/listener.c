@@ -223,9 +223,8 @@ child_main(struct listener *l, int fd, struct sb_slot *slot)
 {
 	log_event(LOG_LVL_TRACE, "trace", "step=fork side=child "
 	    "closed=%d,%d what=self-pipe", sig_pipe_fd(), sig_pipe_wfd());
-	sig_pipe_close();
-	(void)signal(SIGINT, SIG_IGN);	/* Ctrl-C: the listener decides */
-	(void)signal(SIGHUP, SIG_IGN);	/* log reopen is the listener's */
+	if (sig_child_start(SIGTERM, session_ignored_signals) == -1)
+		_exit(SESSION_FAILED);
 	(void)close(l->tcp_fd);
 	log_event(LOG_LVL_TRACE, "trace", "step=fork side=child "
 	    "closed=%d what=listening-socket", l->tcp_fd);
@@ -234,8 +233,6 @@ child_main(struct listener *l, int fd, struct sb_slot *slot)
 		log_event(LOG_LVL_TRACE, "trace", "step=fork side=child "
 		    "closed=%d what=udp-socket", l->udp_fd);
 	}
-	if (sig_flag_catch(SIGTERM) == -1)
-		_exit(SESSION_FAILED);
 	trace_fds(fd);
 	/*
 	 * _exit, not exit: the parent's atexit handlers and stdio buffers

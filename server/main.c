@@ -40,21 +40,23 @@ die(const char *what, const char *why)
 	exit(1);
 }
 
-/* A relative path made absolute, since a daemon runs in "/". */
+/*
+ * A relative path made absolute, since a daemon runs in "/".  The copy
+ * is kept for the life of the process (the log reopens it on SIGHUP).
+ */
 static const char *
 absolute(const char *path)
 {
-	static char	 buf[2][PATH_MAX];
-	static int	 n;
-	char		 cwd[PATH_MAX];
+	char	 cwd[PATH_MAX], *abs;
+	size_t	 size;
 
 	if (path == NULL || path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
 		return path;
-	n = (n + 1) % 2;
-	if (snprintf(buf[n], sizeof(buf[n]), "%s/%s", cwd, path) >=
-	    (int)sizeof(buf[n]))
-		return path;
-	return buf[n];
+	size = strlen(cwd) + 1 + strlen(path) + 1;
+	if ((abs = malloc(size)) == NULL)
+		die("memory", strerror(errno));
+	(void)snprintf(abs, size, "%s/%s", cwd, path);
+	return abs;
 }
 
 /* Bind one socket or say exactly why not. */

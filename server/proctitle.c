@@ -76,6 +76,65 @@ proctitle_init(int argc, char **argv)
 	return 0;
 }
 
+/* Append " word" (or "word" at the start) to the n bytes of dst. */
+static size_t
+append(char *dst, size_t room, size_t n, const char *word)
+{
+	size_t	 len;
+
+	if (n > 0 && n < room)
+		dst[n++] = ' ';
+	len = strnlen(word, room - n);
+	memcpy(dst + n, word, len);
+	return n + len;
+}
+
+/*
+ * Set the title to "forkd:" and the words, space-separated.  No printf:
+ * a child sets its title at every state change, and stdio's formatting
+ * code and stack would be more pages for it to fault in after the fork.
+ */
+static void
+put_words(const char *word, va_list ap)
+{
+#if defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
+    defined(__DragonFly__)
+	char	 title[TITLE_MAX];
+	size_t	 n = 0;
+
+	for (; word != NULL; word = va_arg(ap, const char *))
+		n = append(title, sizeof(title) - 1, n, word);
+	title[n] = '\0';
+	setproctitle("%s", title);	/* adds "forkd: " itself */
+#else
+	size_t	 n, room;
+
+	if (area == NULL || area_len < 2)
+		return;
+	room = area_len - 1 < TITLE_MAX ? area_len - 1 : TITLE_MAX;
+	n = append(area, room, 0, "forkd:");
+	for (; word != NULL; word = va_arg(ap, const char *))
+		n = append(area, room, n, word);
+	area[n] = '\0';
+	/* The first time, clear the whole span; then what the last title used. */
+	if (dirty == 0)
+		dirty = area_len;
+	if (dirty > n)
+		memset(area + n, 0, dirty - n);
+	dirty = n + 1;
+#endif
+}
+
+void
+proctitle_words(const char *word, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, word);
+	put_words(word, ap);
+	va_end(ap);
+}
+
 void
 proctitle_set(const char *fmt, ...)
 {
@@ -85,22 +144,5 @@ proctitle_set(const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(title, sizeof(title), fmt, ap);
 	va_end(ap);
-#if defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
-    defined(__DragonFly__)
-	setproctitle("%s", title);	/* adds "forkd: " itself */
-#else
-	size_t	 n;
-
-	if (area == NULL || area_len < 2)
-		return;
-	n = (size_t)snprintf(area, area_len, "forkd: %s", title);
-	if (n >= area_len)
-		n = area_len - 1;
-	/* The first time, clear the whole span; then what the last title used. */
-	if (dirty == 0)
-		dirty = area_len;
-	if (dirty > n)
-		memset(area + n, 0, dirty - n);
-	dirty = n + 1;
-#endif
+	proctitle_words(title, (const char *)NULL);
 }

@@ -17,5 +17,10 @@
 int	proctitle_init(int argc, char **argv);
 /* Set the title to "forkd: " and the formatted text. */
 void	proctitle_set(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Set the title to "forkd: " and the words, separated by spaces; the
+ * list ends with NULL.  Formats nothing: what a child uses.
+ */
+void	proctitle_words(const char *, ...) __attribute__((sentinel));
 
 #endif

@@ -59,6 +59,8 @@ struct session {
 	int			 exit_status;	/* EXIT n, or -1 */
 };
 
+const int session_ignored_signals[] = { SIGINT, SIGHUP, 0 };
+
 static const char *const end_names[] = {
 	[SESSION_CLOSED] = "closed",
 	[SESSION_FAILED] = "failed",
@@ -98,8 +100,8 @@ set_state(struct session *s, enum sb_state st)
 		return;
 	s->state = st;
 	atomic_store_explicit(&s->slot->state, st, memory_order_relaxed);
-	proctitle_set("child %s %s", s->ctx.peer,
-	    scoreboard_state_name(st));
+	proctitle_words("child", s->ctx.peer, scoreboard_state_name(st),
+	    (const char *)NULL);
 }
 
 static void

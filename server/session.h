@@ -25,6 +25,14 @@ enum session_end {
 };
 
 /*
+ * The signals a process serving sessions (a child, a prefork worker)
+ * ignores, 0-terminated: SIGINT, since Ctrl-C reaches the whole process
+ * group and the listener decides; SIGHUP, since reopening the log is the
+ * listener's.  SIGTERM is its flag (sig_child_start).
+ */
+extern const int session_ignored_signals[];
+
+/*
  * Serve the connection on fd until it ends; fd is closed on return.
  * Returns the child's exit status: a session_end, or the n of a debug
  * "EXIT n".  A debug "CRASH" does not return.

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -142,22 +143,34 @@ handle_signals(void)
 int
 udp_worker_run(int fd, const struct config *cfg, struct scoreboard *sb)
 {
-	static struct worker	 w;	/* 64 KiB datagram buffer: not on the stack */
 	static const int	 sigs[] = { SIGTERM, SIGHUP, 0 };
+	struct worker		*w;
 	struct pollfd		 pfd[2];
 	pid_t			 listener = getppid();
 	int			 i, r, running = 1;
 
-	w.fd = fd;
-	w.port = sock_local_port(fd);
-	w.cfg = cfg;
-	w.sb = sb;
-	(void)signal(SIGINT, SIG_IGN);
-	proctitle_set("udp worker port %d", w.port);
-	if (sig_pipe_open(sigs) == -1 ||
-	    ratelimit_init(&w.rl, RL_ENTRIES, cfg->udp_rate) == -1) {
+	/*
+	 * On the heap: not on the stack (a 64 KiB datagram buffer), nor in
+	 * static storage, where it would sit between the globals every forkd
+	 * process writes and spread them over more pages, each one more
+	 * copy-on-write fault for a TCP child.
+	 */
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		log_event(LOG_LVL_WARN, "udp-error", "error=\"%s\"",
 		    strerror(errno));
+		return 1;
+	}
+	w->fd = fd;
+	w->port = sock_local_port(fd);
+	w->cfg = cfg;
+	w->sb = sb;
+	(void)signal(SIGINT, SIG_IGN);
+	proctitle_set("udp worker port %d", w->port);
+	if (sig_pipe_open(sigs) == -1 ||
+	    ratelimit_init(&w->rl, RL_ENTRIES, cfg->udp_rate) == -1) {
+		log_event(LOG_LVL_WARN, "udp-error", "error=\"%s\"",
+		    strerror(errno));
+		free(w);
 		return 1;
 	}
 	pfd[0].fd = sig_pipe_fd();
@@ -179,11 +192,12 @@ udp_worker_run(int fd, const struct config *cfg, struct scoreboard *sb)
 		if (pfd[0].revents & POLLIN)
 			running = handle_signals();
 		for (i = 0; running && i < BATCH; i++)
-			if (handle_one(&w) == -1)
+			if (handle_one(w) == -1)
 				break;
 	}
-	ratelimit_free(&w.rl);
-	reply_free(&w.reply);
-	buf_free(&w.out);
+	ratelimit_free(&w->rl);
+	reply_free(&w->reply);
+	buf_free(&w->out);
+	free(w);
 	return 0;
 }

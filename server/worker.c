@@ -207,10 +207,7 @@ worker_prefork_main(int lfd, const struct config *cfg,
 	pid_t			 listener = getppid();
 	int			 fd;
 
-	sig_pipe_close();
-	(void)signal(SIGINT, SIG_IGN);	/* Ctrl-C: the listener decides */
-	(void)signal(SIGHUP, SIG_IGN);	/* log reopen is the listener's */
-	if (sig_flag_catch(SIGTERM) == -1)
+	if (sig_child_start(SIGTERM, session_ignored_signals) == -1)
 		_exit(SESSION_FAILED);
 	slot_idle(slot);
 	follow_log_rotation(sb);

@@ -133,6 +133,28 @@ START_TEST(test_len_not_nul)
 }
 END_TEST
 
+/* Bytes strncasecmp might fold in some locale, and NULs: never a verb. */
+START_TEST(test_not_ascii)
+{
+	struct cmd	 c;
+
+	cmd_parse("PID\0", 4, &c);
+	ck_assert_int_eq(c.verb, CMD_UNKNOWN);
+	cmd_parse("PID\0X", 5, &c);
+	ck_assert_int_eq(c.verb, CMD_UNKNOWN);
+	cmd_parse("P\0D", 3, &c);
+	ck_assert_int_eq(c.verb, CMD_UNKNOWN);
+	cmd_parse("\xc9" "CHO", 4, &c);	/* Latin-1 E acute */
+	ck_assert_int_eq(c.verb, CMD_UNKNOWN);
+	cmd_parse("\xe9" "cho", 4, &c);	/* Latin-1 e acute */
+	ck_assert_int_eq(c.verb, CMD_UNKNOWN);
+	cmd_parse("QU\x89T", 4, &c);	/* 'I' with the high bit */
+	ck_assert_int_eq(c.verb, CMD_UNKNOWN);
+	cmd_parse("qUiT", 4, &c);
+	ck_assert_int_eq(c.verb, CMD_QUIT);
+}
+END_TEST
+
 static const char *const unknown_cases[] = {
 	"FOO", "FOO bar", "ECHOX", "ECHOX hi", "ECH", "HELPME", "PIDS",
 	"QUITT", "SLEEPY 1", "STAT", "E", "", " ECHO x", "\tECHO", "ECHO\tx",
@@ -202,6 +224,7 @@ cmd_suite(void)
 	tcase_add_loop_test(tc, test_verbs, 0,
 	    (int)(sizeof(verb_cases) / sizeof(verb_cases[0])));
 	tcase_add_test(tc, test_args);
+	tcase_add_test(tc, test_not_ascii);
 	tcase_add_test(tc, test_args_single_space);
 	tcase_add_test(tc, test_sleep_args);
 	tcase_add_loop_test(tc, test_unknown, 0,

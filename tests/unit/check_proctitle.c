@@ -106,6 +106,17 @@ whole(void)
 	proctitle_set("x");
 	if (!shows("forkd: x", SPAN))
 		return 9;
+	/* Words, as a child sets them: longer again after a short one. */
+	proctitle_words("child", "10.0.0.1:1", "idle", (const char *)NULL);
+	if (!shows("forkd: child 10.0.0.1:1 idle", SPAN))
+		return 11;
+	proctitle_words("child", "127.0.0.1:54515", "reading", "a request",
+	    (const char *)NULL);
+	if (!shows("forkd: child 127.0.0.1:54515 ", SPAN))
+		return 12;
+	proctitle_words("x", (const char *)NULL);
+	if (!shows("forkd: x", SPAN))
+		return 13;
 	if (strcmp(av[1], "-d") != 0 || strcmp(getenv("FOO"), "bar") != 0)
 		return 10;
 	return 0;

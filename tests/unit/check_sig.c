@@ -264,6 +264,52 @@ START_TEST(test_close)
 }
 END_TEST
 
+/*
+ * sig_child_start, as a fresh child calls it (every signal blocked): the
+ * listed signals ignored, the others caught back to SIG_DFL, the pipe
+ * closed, the flag signal caught and alone in the mask.
+ */
+START_TEST(test_child_start)
+{
+	const int		 sigs[] = { SIGUSR1, SIGUSR2, SIGHUP, 0 };
+	const int		 ignored[] = { SIGHUP, SIGUSR2, 0 };
+	struct sigaction	 sa;
+	sigset_t		 old;
+	int			 rfd, wfd;
+
+	ck_assert_int_eq(sig_pipe_open(sigs), 0);
+	ck_assert_int_eq(sig_catch(SIGCHLD, on_nothing), 0);
+	rfd = sig_pipe_fd();
+	wfd = sig_pipe_wfd();
+	ck_assert_int_eq(sig_block_all(&old), 0);
+	ck_assert_int_eq(sig_child_start(SIGUSR1, ignored), 0);
+	ck_assert_int_eq(fcntl(rfd, F_GETFD), -1);
+	ck_assert_int_eq(fcntl(wfd, F_GETFD), -1);
+	ck_assert_int_eq(sig_pipe_fd(), -1);
+	ck_assert_int_eq(sigaction(SIGHUP, NULL, &sa), 0);
+	ck_assert(sa.sa_handler == SIG_IGN);
+	ck_assert_int_eq(sigaction(SIGUSR2, NULL, &sa), 0);
+	ck_assert(sa.sa_handler == SIG_IGN);
+	ck_assert_int_eq(sigaction(SIGCHLD, NULL, &sa), 0);
+	ck_assert(sa.sa_handler == SIG_DFL);
+	ck_assert_int_eq(sigaction(SIGUSR1, NULL, &sa), 0);
+	ck_assert(sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN &&
+	    sa.sa_handler != sig_pipe_notify);
+	ck_assert_int_eq(blocked(SIGUSR1), 1);
+	ck_assert_int_eq(blocked(SIGUSR2), 0);
+	ck_assert_int_eq(blocked(SIGTERM), 0);
+	/* The flag works; the ignored signals are not the pipe's any more. */
+	ck_assert_int_eq(raise(SIGUSR2), 0);
+	ck_assert_int_eq(raise(SIGUSR1), 0);
+	ck_assert_int_eq(sig_flag_raised(), 0);
+	ck_assert_int_eq(sig_wait_fd(-1, 2000), -1);
+	ck_assert_int_eq(sig_flag_raised(), 1);
+	sig_pipe_close();
+	ck_assert_int_eq(sigaction(SIGHUP, NULL, &sa), 0);
+	ck_assert(sa.sa_handler == SIG_IGN);
+}
+END_TEST
+
 /* Eight signals at most; catching one again takes no new place. */
 START_TEST(test_catch_limit)
 {
@@ -420,6 +466,7 @@ sig_suite(void)
 	tcase_add_test(tc, test_notify);
 	tcase_add_test(tc, test_catch);
 	tcase_add_test(tc, test_close);
+	tcase_add_test(tc, test_child_start);
 	tcase_add_test(tc, test_mask);
 	tcase_add_test(tc, test_flag);
 	tcase_add_test(tc, test_wait_fd);
