@@ -68,6 +68,26 @@ buf_append(struct buf *b, const void *p, size_t n)
 }
 
 int
+buf_append_str(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+/* No printf: what a freshly forked child writes need not fault it in. */
+int
+buf_append_uint(struct buf *b, unsigned long long v)
+{
+	char	 digits[20];	/* 2^64 - 1 has 20 */
+	size_t	 n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return buf_append(b, digits + n, sizeof(digits) - n);
+}
+
+int
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list	 ap2;

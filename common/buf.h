@@ -32,6 +32,9 @@ char	*buf_head(const struct buf *);
 int	 buf_reserve(struct buf *, size_t n);
 /* Append n bytes; -1 ENOMEM. */
 int	 buf_append(struct buf *, const void *, size_t n);
+/* Append a string, or an unsigned number in decimal; -1 ENOMEM. */
+int	 buf_append_str(struct buf *, const char *);
+int	 buf_append_uint(struct buf *, unsigned long long);
 /* Append printf-formatted text (no NUL kept); -1 ENOMEM. */
 int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -478,6 +478,24 @@ session_init(struct session *s, int fd, const struct config *cfg,
 	touch(s);
 }
 
+/*
+ * "+OK forkd ready pid=P ppid=L conn=N\r\n", built without printf:
+ * printf's code, tables and stack are five pages a child would fault in
+ * for this one line (ECHO, the common request, does not use it).
+ */
+static int
+greet(struct buf *out, uint64_t conn)
+{
+	if (buf_append_str(out, PROTO_GREETING " pid=") == -1 ||
+	    buf_append_uint(out, (unsigned long long)getpid()) == -1 ||
+	    buf_append_str(out, " ppid=") == -1 ||
+	    buf_append_uint(out, (unsigned long long)getppid()) == -1 ||
+	    buf_append_str(out, " conn=") == -1 ||
+	    buf_append_uint(out, conn) == -1)
+		return -1;
+	return buf_append_str(out, "\r\n");
+}
+
 int
 session_run(int fd, const struct config *cfg, struct scoreboard *sb,
     struct sb_slot *slot)
@@ -499,9 +517,7 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
 		end = SESSION_FAILED;
 	else {
 		line_init(&s.ld, line, (size_t)cfg->max_line);
-		if (buf_printf(&s.out, "%s pid=%ld ppid=%ld conn=%llu\r\n",
-		    PROTO_GREETING, (long)getpid(), (long)getppid(),
-		    (unsigned long long)slot->conn) == -1)
+		if (greet(&s.out, slot->conn) == -1)
 			end = SESSION_FAILED;
 		else if ((end = flush(&s)) == 0)
 			end = converse(&s);

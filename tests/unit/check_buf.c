@@ -77,6 +77,32 @@ START_TEST(test_printf)
 }
 END_TEST
 
+/* Decimal without printf: agrees with printf's %llu, edges included. */
+START_TEST(test_append_uint)
+{
+	static const unsigned long long vals[] = {
+		0, 1, 9, 10, 99, 100, 4194304, 2147483647, 4294967295ULL,
+		1000000000000ULL, 18446744073709551615ULL
+	};
+	struct buf	 b = BUF_INIT, want = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		ck_assert_int_eq(buf_append_uint(&b, vals[i]), 0);
+		ck_assert_int_eq(buf_append_str(&b, ","), 0);
+		ck_assert_int_eq(buf_printf(&want, "%llu,", vals[i]), 0);
+	}
+	ck_assert_uint_eq(buf_used(&b), buf_used(&want));
+	ck_assert_mem_eq(buf_head(&b), buf_head(&want), buf_used(&want));
+	ASSERT_CONTENT(&b, "0,1,9,10,99,100,4194304,2147483647,4294967295,"
+	    "1000000000000,18446744073709551615,");
+	ck_assert_int_eq(buf_append_str(&b, ""), 0);
+	ck_assert_uint_eq(buf_used(&b), buf_used(&want));
+	buf_free(&b);
+	buf_free(&want);
+}
+END_TEST
+
 START_TEST(test_printf_long)
 {
 	struct buf	 b = BUF_INIT;
@@ -304,6 +330,7 @@ buf_suite(void)
 	tcase_add_test(tc, test_init);
 	tcase_add_test(tc, test_append);
 	tcase_add_test(tc, test_printf);
+	tcase_add_test(tc, test_append_uint);
 	tcase_add_test(tc, test_consume);
 	tcase_add_test(tc, test_clear_free);
 	tcase_add_test(tc, test_reserve);
