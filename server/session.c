@@ -502,14 +502,22 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
 {
 	struct session	 s;
 	const char	*why;
-	char		 in[IN_STACK], out[OUT_STACK], reply[REPLY_STACK];
-	char		 line_stack[LINE_STACK], *line = line_stack;
+	/*
+	 * One struct, smallest buffer first: a short session writes only
+	 * the start of each, and so the starts share as few pages as they
+	 * can (the compiler would order separate arrays as it likes).
+	 */
+	struct {
+		char	 reply[REPLY_STACK], out[OUT_STACK];
+		char	 line[LINE_STACK], in[IN_STACK];
+	}		 stk;
+	char		*line = stk.line;
 	int		 end;
 
 	session_init(&s, fd, cfg, sb, slot);
-	s.in = (struct buf)BUF_FIXED(in);
-	s.out = (struct buf)BUF_FIXED(out);
-	s.reply.text = (struct buf)BUF_FIXED(reply);
+	s.in = (struct buf)BUF_FIXED(stk.in);
+	s.out = (struct buf)BUF_FIXED(stk.out);
+	s.reply.text = (struct buf)BUF_FIXED(stk.reply);
 	log_event(LOG_LVL_DEBUG, "session-start", "conn=%llu peer=%s",
 	    (unsigned long long)slot->conn, slot->peer);
 	if (cfg->max_line > LINE_STACK &&
@@ -542,7 +550,7 @@ session_run(int fd, const struct config *cfg, struct scoreboard *sb,
 	    (unsigned long long)slot->bytes_in,
 	    (unsigned long long)slot->bytes_out,
 	    (double)(clock_ms() - slot->start_ms) / 1000);
-	if (line != line_stack)
+	if (line != stk.line)
 		free(line);
 	buf_free(&s.in);
 	buf_free(&s.out);
