@@ -4,6 +4,7 @@
  * long-lived session buffer stays as small as its largest request.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,9 @@ int
 buf_append_uint(struct buf *b, unsigned long long v)
 {
 	char	 digits[20];	/* 2^64 - 1 has 20 */
+
+	_Static_assert(ULLONG_MAX <= 18446744073709551615ULL,
+	    "digits[] holds a 64-bit number");
 	size_t	 n = sizeof(digits);
 
 	do {

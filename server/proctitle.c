@@ -111,6 +111,7 @@ put_words(const char *word, va_list ap)
 
 	if (area == NULL || area_len < 2)
 		return;
+	/* TITLE_MAX bytes in all, "forkd: " included, and the NUL after. */
 	room = area_len - 1 < TITLE_MAX ? area_len - 1 : TITLE_MAX;
 	n = append(area, room, 0, "forkd:");
 	for (; word != NULL; word = va_arg(ap, const char *))

@@ -20,26 +20,55 @@ vg_log=build/check-valgrind.log
 
 echo "== make check: this build here; ASan + UBSan ($asan_log) and valgrind"
 echo "== ($vg_log) run alongside and report at the end"
-$make -s --no-print-directory check-asan >"$asan_log" 2>&1 &
-asan_pid=$!
+
+# pass LOG TARGET: run make TARGET in the background, into LOG, in a
+# process group of its own (setsid) so that a stop reaches all of it.
+pass() {
+	if command -v setsid >/dev/null 2>&1; then
+		setsid "$make" -s --no-print-directory "$2" >"$1" 2>&1 &
+	else
+		"$make" -s --no-print-directory "$2" >"$1" 2>&1 &
+	fi
+	last=$!
+}
+asan_pid="" vg_pid=""
+# Ctrl-C or a kill stops the passes running in the background too (each
+# run.sh then stops its test, whose own trap stops what it started).
+stop() {
+	trap '' INT TERM
+	for p in $asan_pid $vg_pid; do
+		kill -s TERM -- "-$p" 2>/dev/null || kill -s TERM "$p" 2>/dev/null
+	done
+	wait
+	exit "$1"
+}
+trap 'stop 130' INT
+trap 'stop 143' TERM
+
+if sh tests/have-sanitizers.sh; then
+	pass "$asan_log" check-asan
+	asan_pid=$last
+else
+	echo "${CC:-cc} cannot build with -fsanitize=address,undefined:" \
+	    "no ASan + UBSan pass" >"$asan_log"
+fi
 if command -v valgrind >/dev/null 2>&1; then
-	$make -s --no-print-directory check-valgrind >"$vg_log" 2>&1 &
-	vg_pid=$!
+	pass "$vg_log" check-valgrind
+	vg_pid=$last
 else
 	echo "valgrind is not installed: no valgrind pass" >"$vg_log"
-	vg_pid=""
 fi
-# Ctrl-C or a kill stops the passes running in the background too.
-trap 'kill $asan_pid $vg_pid 2>/dev/null; exit 130' INT TERM
 
 {
 	sh tests/run.sh
 	echo $? >build/check.rc
 } | tee build/check.log
 plain_rc=$(cat build/check.rc)
-wait "$asan_pid"
-asan_rc=$?
-vg_rc=0
+asan_rc=0 vg_rc=0
+if [ -n "$asan_pid" ]; then
+	wait "$asan_pid"
+	asan_rc=$?
+fi
 if [ -n "$vg_pid" ]; then
 	wait "$vg_pid"
 	vg_rc=$?
@@ -47,14 +76,14 @@ fi
 trap - INT TERM
 
 passed=0 failed=0
-# count NAME LOG RC: add a pass's totals to the sum.
+# count NAME LOG RC: add a pass's totals to the sum; false if it has none.
 count() {
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -n 1)
 	if [ -z "$line" ]; then
 		tail -n 20 "$2"
 		echo "not ok - $1 ended without a summary (exit $3)"
 		failed=$((failed + 1))
-		return
+		return 1
 	fi
 	passed=$((passed + ${line%% passed*}))
 	f=${line#*passed, }
@@ -69,12 +98,16 @@ count() {
 report() {
 	echo "== $1 (whole output: $2)"
 	grep -E '^not ok|^skip - ' "$2"
-	count "$@"
-	echo "$line"
+	count "$@" && echo "$line"
 }
 
 count "this build: unit and integration tests" build/check.log "$plain_rc"
-report "ASan + UBSan build: unit and integration tests" "$asan_log" "$asan_rc"
+if [ -n "$asan_pid" ]; then
+	report "ASan + UBSan build: unit and integration tests" "$asan_log" \
+	    "$asan_rc"
+else
+	echo "== ASan + UBSan: skipped, $(cat "$asan_log")"
+fi
 if [ -n "$vg_pid" ]; then
 	report "valgrind memcheck: unit tests" "$vg_log" "$vg_rc"
 else

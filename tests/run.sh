@@ -15,10 +15,27 @@ passed=0 failed=0 skipped=0
 out=${RUN_DIR:-tests/run.tmp}
 rm -rf "$out" && mkdir -p "$out"
 
+# Stopped (Ctrl-C, or make check stopping a pass): what runs is told
+# too, at once (it runs in the background while we wait for it, so the
+# trap need not wait for it to end).  A shell test runs under timeout(1)
+# in a process group of its own, which a Ctrl-C does not reach; timeout
+# passes the TERM on, and the test's trap stops what it started.
+running=""
+stop() {
+	[ -z "$running" ] || kill -TERM "$running" 2>/dev/null
+	wait
+	exit "$1"
+}
+trap 'stop 130' INT
+trap 'stop 143' TERM
+
 echo "== unit tests (Check)"
 # shellcheck disable=SC2086 # UNIT_WRAPPER is a command and its arguments
-${UNIT_WRAPPER:-} "${CHECK_FORKD:-tests/unit/check_forkd}" >"$out/unit.log" 2>&1
+${UNIT_WRAPPER:-} "${CHECK_FORKD:-tests/unit/check_forkd}" >"$out/unit.log" 2>&1 &
+running=$!
+wait "$running"
 rc=$?
+running=""
 cat "$out/unit.log"
 # Check's summary: "100%: Checks: 120, Failures: 0, Errors: 0"
 summary=$(grep -E 'Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$out/unit.log" | tail -n 1)
@@ -41,8 +58,11 @@ for t in tests/integration/*.sh; do
 	name=$(basename "$t" .sh)
 	echo "== $name"
 	# A test that hangs is a failure, never a stuck run.
-	timeout -k 5 180 sh "$t" >"$out/$name.log" 2>&1
+	timeout -k 5 180 sh "$t" >"$out/$name.log" 2>&1 &
+	running=$!
+	wait "$running"
 	rc=$?
+	running=""
 	cat "$out/$name.log"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -n 1)
 	if [ -z "$line" ]; then

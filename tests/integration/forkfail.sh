@@ -8,10 +8,14 @@
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 user=nobody
-hold_user "$user"
 if [ "$(id -u)" -ne 0 ] || ! have setpriv || ! have prlimit ||
     ! id "$user" >/dev/null 2>&1; then
 	skip "fork failure" "needs root, setpriv, prlimit and user $user"
+	finish
+	exit
+fi
+if ! hold_user "$user"; then
+	skip "fork failure" "another test kept user $user for 150 s"
 	finish
 	exit
 fi
