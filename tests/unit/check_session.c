@@ -59,26 +59,13 @@ setup(void)
 	client_init(&c, sv[0], CLIENT_FRAME, TMO);
 }
 
-/* Reap the child (killing it if a failed test left it running). */
-static int
-reap(int kill_it)
-{
-	int	 st;
-
-	if (child == -1)
-		return -1;
-	st = t_reap(child, kill_it);
-	child = -1;
-	return st;
-}
-
 static void
 teardown(void)
 {
 	client_free(&c);
 	buf_free(&out);
 	t_close_pair(sv);
-	(void)reap(1);
+	(void)t_reap(&child, 1);
 	scoreboard_close(&sb);
 }
 
@@ -108,7 +95,7 @@ ends(int want)
 
 	close(sv[0]);
 	sv[0] = -1;
-	st = reap(0);
+	st = t_reap(&child, 0);
 	ck_assert_msg(WIFEXITED(st), "session died: status %#x", st);
 	ck_assert_msg(WEXITSTATUS(st) == want, "session ended %d (%s), want "
 	    "%d (%s)", WEXITSTATUS(st), session_end_name(WEXITSTATUS(st)),
@@ -362,7 +349,7 @@ START_TEST(test_write_timeout)
 	ck_assert_int_ge(clock_ms() - t0, 90);
 	close(sv[0]);
 	sv[0] = -1;
-	st = reap(0);
+	st = t_reap(&child, 0);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) ==
 	    SESSION_WRITE_TIMEOUT, "status %#x", st);
 	ck_assert_uint_gt(slot->bytes_out, 0);

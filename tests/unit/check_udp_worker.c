@@ -42,22 +42,10 @@ setup(void)
 	ck_assert_int_eq(scoreboard_open(&sb, 2), 0);
 }
 
-static int
-reap(int kill_it)
-{
-	int	 st;
-
-	if (child == -1)
-		return -1;
-	st = t_reap(child, kill_it);
-	child = -1;
-	return st;
-}
-
 static void
 teardown(void)
 {
-	(void)reap(1);
+	(void)t_reap(&child, 1);
 	if (sfd != -1)
 		close(sfd);
 	if (cfd != -1)
@@ -153,7 +141,7 @@ stops(void)
 	int	 st;
 
 	ck_assert_int_eq(kill(child, SIGTERM), 0);
-	st = reap(0);
+	st = t_reap(&child, 0);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x",
 	    st);
 }

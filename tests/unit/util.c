@@ -22,22 +22,26 @@ t_nap(int ms)
 }
 
 int
-t_reap(pid_t pid, int kill_it)
+t_reap(pid_t *pid, int kill_it)
 {
 	pid_t	 r;
 	int	 st;
 
+	if (*pid == -1)
+		return -1;
 	if (kill_it)
-		(void)kill(pid, SIGKILL);
-	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
+		(void)kill(*pid, SIGKILL);
+	while ((r = waitpid(*pid, &st, 0)) == -1 && errno == EINTR)
 		continue;
-	return r == pid ? st : -1;
+	st = r == *pid ? st : -1;
+	*pid = -1;
+	return st;
 }
 
 void
 t_reap_ok(pid_t pid, const char *what)
 {
-	int	 st = t_reap(pid, 0);
+	int	 st = t_reap(&pid, 0);
 
 	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "%s failed: status %#x", what, (unsigned)st);
