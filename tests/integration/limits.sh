@@ -84,6 +84,9 @@ done
 expect_eq "-c 3: the three sessions at the cap were served" " 0 0 0" "$st"
 expect_eq "-c 3: ... with +OK" "+OK +OK +OK" \
     "$(cat "$T_TMP"/busy[123].out | paste -sd ' ' -)"
+# Below the cap once the listener has reaped them (a client that has
+# its reply may be gone before the child that sent it).
+wait_until 5 log_at_least 3 reap 'conn=[123] '
 expect_eq "-c 3: below the cap again, a new client is served" "+OK" \
     "$(fc -q -c 'ECHO')"
 forkd_stop TERM
@@ -113,6 +116,7 @@ expect_match "--per-ip 1: STATS refused_per_ip=1, refused_busy=0" \
 wait "$first"
 expect_eq "--per-ip 1: the first session was served" "0 +OK" \
     "$? $(cat "$T_TMP/perip.out")"
+wait_until 5 log_at_least 1 reap 'conn=1 '
 expect_eq "--per-ip 1: once it is gone, 127.0.0.1 is served again" "+OK" \
     "$(fc -q -c ECHO)"
 forkd_stop TERM

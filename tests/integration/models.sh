@@ -164,6 +164,8 @@ expect_eq "prefork --per-ip 1: a second session is refused" \
 expect_eq "prefork --per-ip 1: the refusal is logged" 1 \
     "$(log_count refuse 'reason=per-ip')"
 wait "$s"
+# The worker frees its slot after the client has its reply: wait for it.
+wait_until 5 grep -q ' done conn=1 ' "$FORKD_LOG"
 expect_match "prefork --per-ip 1: served again once the first is done" \
     '^\+OK pid=' "$(fc -q -c PID)"
 forkd_stop TERM
